@@ -1,0 +1,232 @@
+package dev.mlapi.components;
+
+import com.pulumi.core.Output;
+import com.pulumi.kubernetes.apps.v1.Deployment;
+import com.pulumi.kubernetes.apps.v1.DeploymentArgs;
+import com.pulumi.kubernetes.apps.v1.inputs.DeploymentSpecArgs;
+import com.pulumi.kubernetes.apps.v1.inputs.DeploymentStrategyArgs;
+import com.pulumi.kubernetes.apps.v1.inputs.RollingUpdateDeploymentArgs;
+import com.pulumi.kubernetes.core.v1.inputs.AffinityArgs;
+import com.pulumi.kubernetes.core.v1.inputs.ConfigMapEnvSourceArgs;
+import com.pulumi.kubernetes.core.v1.inputs.ConfigMapVolumeSourceArgs;
+import com.pulumi.kubernetes.core.v1.inputs.ContainerArgs;
+import com.pulumi.kubernetes.core.v1.inputs.ContainerPortArgs;
+import com.pulumi.kubernetes.core.v1.inputs.EmptyDirVolumeSourceArgs;
+import com.pulumi.kubernetes.core.v1.inputs.EnvFromSourceArgs;
+import com.pulumi.kubernetes.core.v1.inputs.EnvVarArgs;
+import com.pulumi.kubernetes.core.v1.inputs.LocalObjectReferenceArgs;
+import com.pulumi.kubernetes.core.v1.inputs.NodeAffinityArgs;
+import com.pulumi.kubernetes.core.v1.inputs.NodeSelectorArgs;
+import com.pulumi.kubernetes.core.v1.inputs.NodeSelectorRequirementArgs;
+import com.pulumi.kubernetes.core.v1.inputs.NodeSelectorTermArgs;
+import com.pulumi.kubernetes.core.v1.inputs.PersistentVolumeClaimVolumeSourceArgs;
+import com.pulumi.kubernetes.core.v1.inputs.PodSpecArgs;
+import com.pulumi.kubernetes.core.v1.inputs.PodTemplateSpecArgs;
+import com.pulumi.kubernetes.core.v1.inputs.ResourceRequirementsArgs;
+import com.pulumi.kubernetes.core.v1.inputs.TolerationArgs;
+import com.pulumi.kubernetes.core.v1.inputs.TopologySpreadConstraintArgs;
+import com.pulumi.kubernetes.core.v1.inputs.VolumeArgs;
+import com.pulumi.kubernetes.core.v1.inputs.VolumeMountArgs;
+import com.pulumi.kubernetes.meta.v1.inputs.LabelSelectorArgs;
+import com.pulumi.kubernetes.meta.v1.inputs.ObjectMetaArgs;
+import com.pulumi.resources.CustomResourceOptions;
+import com.pulumi.resources.CustomTimeouts;
+import dev.mlapi.config.MlApiConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** The ML API's pods: one container, restricted security, probes sized for the model load. */
+final class AppDeployment {
+    static final String CONTAINER = "api";
+    static final String GPU_RESOURCE = "nvidia.com/gpu";
+    private static final String CONFIG_VOLUME = "config";
+    private static final String MODEL_CACHE_VOLUME = "model-cache";
+
+    private AppDeployment() {}
+
+    static Deployment create(AppScope scope, Output<String> serviceAccount, Optional<Output<String>> configMap) {
+        MlApiConfig c = scope.config();
+        AppLabels labels = scope.labels();
+        int rolloutDeadline = HealthProbes.rolloutDeadlineSeconds(c.probes());
+
+        var spec = DeploymentSpecArgs.builder()
+                .selector(LabelSelectorArgs.builder().matchLabels(labels.selector(AppLabels.INFERENCE)).build())
+                // Keep serving capacity during a rollout: new pods must load the model first.
+                .strategy(DeploymentStrategyArgs.builder().type("RollingUpdate")
+                        .rollingUpdate(RollingUpdateDeploymentArgs.builder().maxSurge("25%").maxUnavailable(0).build())
+                        .build())
+                .revisionHistoryLimit(5)
+                .progressDeadlineSeconds(rolloutDeadline)
+                .template(PodTemplateSpecArgs.builder()
+                        .metadata(podMetadata(c, labels))
+                        .spec(podSpec(c, labels, serviceAccount, configMap))
+                        .build());
+        // With autoscaling on, the autoscaler owns the count; pinning it here would undo its work on every update.
+        if (!c.autoscaling().enabled()) {
+            spec.replicas(c.replicas());
+        }
+        Duration await = Duration.ofSeconds(rolloutDeadline + 60L);
+        return new Deployment(labels.name(), DeploymentArgs.builder()
+                .metadata(scope.metadata(labels.name(), AppLabels.INFERENCE))
+                .spec(spec.build())
+                .build(), CustomResourceOptions.builder()
+                .parent(scope.parent())
+                .customTimeouts(CustomTimeouts.builder().create(await).update(await).build())
+                .build());
+    }
+
+    private static ObjectMetaArgs podMetadata(MlApiConfig c, AppLabels labels) {
+        Map<String, String> podLabels = new LinkedHashMap<>(c.podLabels());
+        podLabels.putAll(labels.all(AppLabels.INFERENCE));
+        var metadata = ObjectMetaArgs.builder().labels(podLabels);
+        Inputs.ifAny(c.podAnnotations(), metadata::annotations);
+        return metadata.build();
+    }
+
+    private static PodSpecArgs podSpec(MlApiConfig c, AppLabels labels, Output<String> serviceAccount, Optional<Output<String>> configMap) {
+        List<VolumeArgs> volumes = new ArrayList<>(List.of(PodSecurity.tmpVolume()));
+        List<VolumeMountArgs> mounts = new ArrayList<>(List.of(PodSecurity.tmpMount()));
+        List<EnvFromSourceArgs> envFrom = new ArrayList<>();
+        configMap.ifPresent(name -> {
+            if (c.configMap().mountPath() != null) {
+                volumes.add(VolumeArgs.builder().name(CONFIG_VOLUME)
+                        .configMap(ConfigMapVolumeSourceArgs.builder().name(name).build()).build());
+                mounts.add(VolumeMountArgs.builder().name(CONFIG_VOLUME).mountPath(c.configMap().mountPath()).readOnly(true).build());
+            } else {
+                envFrom.add(EnvFromSourceArgs.builder().configMapRef(ConfigMapEnvSourceArgs.builder().name(name).build()).build());
+            }
+        });
+        if (c.modelCache() != null) {
+            volumes.add(modelCacheVolume(c.modelCache()));
+            mounts.add(VolumeMountArgs.builder().name(MODEL_CACHE_VOLUME).mountPath(c.modelCache().mountPath()).build());
+        }
+
+        var container = ContainerArgs.builder()
+                .name(CONTAINER)
+                .image(c.image().reference())
+                .imagePullPolicy(c.image().pullPolicy())
+                .ports(ContainerPortArgs.builder().name(HealthProbes.PORT_NAME).containerPort(c.port()).protocol("TCP").build())
+                .resources(resources(c.resources()))
+                .startupProbe(HealthProbes.startup(c.probes()))
+                .livenessProbe(HealthProbes.liveness(c.probes()))
+                .readinessProbe(HealthProbes.readiness(c.probes()))
+                .securityContext(PodSecurity.container())
+                .volumeMounts(mounts);
+        Inputs.ifAny(new TreeMap<>(c.env()).entrySet().stream()
+                .map(e -> EnvVarArgs.builder().name(e.getKey()).value(e.getValue()).build()).toList(), container::env);
+        Inputs.ifAny(envFrom, container::envFrom);
+
+        var pod = PodSpecArgs.builder()
+                .serviceAccountName(serviceAccount)
+                .automountServiceAccountToken(c.serviceAccount().automountToken())
+                // Service links put an env var per Service in every pod; an API reads its config, not those.
+                .enableServiceLinks(false)
+                .securityContext(PodSecurity.pod(c.securityContext()))
+                .containers(container.build())
+                .volumes(volumes);
+        Inputs.ifAny(c.image().pullSecrets().stream()
+                .map(s -> LocalObjectReferenceArgs.builder().name(s).build()).toList(), pod::imagePullSecrets);
+        Inputs.ifAny(nodeSelector(c), pod::nodeSelector);
+        Inputs.ifAny(tolerations(c), pod::tolerations);
+        Inputs.ifAny(spread(c.scheduling(), labels), pod::topologySpreadConstraints);
+        affinity(c.scheduling()).ifPresent(pod::affinity);
+        return pod.build();
+    }
+
+    static ResourceRequirementsArgs resources(MlApiConfig.Resources r) {
+        Map<String, String> requests = new LinkedHashMap<>();
+        Map<String, String> limits = new LinkedHashMap<>();
+        if (r.requests() != null) {
+            putIfSet(requests, "cpu", r.requests().cpu());
+            putIfSet(requests, "memory", r.requests().memory());
+        }
+        if (r.limits() != null) {
+            putIfSet(limits, "cpu", r.limits().cpu());
+            putIfSet(limits, "memory", r.limits().memory());
+        }
+        if (r.gpu() != null && r.gpu() > 0) {
+            // Extended resources are set as limits; Kubernetes makes the request equal.
+            limits.put(GPU_RESOURCE, Integer.toString(r.gpu()));
+        }
+        return ResourceRequirementsArgs.builder().requests(requests).limits(limits).build();
+    }
+
+    private static void putIfSet(Map<String, String> map, String key, String value) {
+        if (value != null) {
+            map.put(key, value);
+        }
+    }
+
+    private static boolean wantsGpu(MlApiConfig c) {
+        return c.resources().gpu() != null && c.resources().gpu() > 0;
+    }
+
+    private static Map<String, String> nodeSelector(MlApiConfig c) {
+        Map<String, String> selector = new TreeMap<>(c.scheduling().nodeSelector());
+        if (wantsGpu(c)) {
+            selector.putAll(c.scheduling().gpuNodeSelector());
+        }
+        return selector;
+    }
+
+    private static List<TolerationArgs> tolerations(MlApiConfig c) {
+        List<MlApiConfig.Toleration> all = new ArrayList<>(c.scheduling().tolerations());
+        if (wantsGpu(c)) {
+            all.addAll(c.scheduling().gpuTolerations());
+        }
+        return all.stream().map(AppDeployment::toleration).toList();
+    }
+
+    private static TolerationArgs toleration(MlApiConfig.Toleration t) {
+        var toleration = TolerationArgs.builder();
+        Optional.ofNullable(t.key()).ifPresent(toleration::key);
+        Optional.ofNullable(t.operator()).ifPresent(toleration::operator);
+        Optional.ofNullable(t.value()).ifPresent(toleration::value);
+        Optional.ofNullable(t.effect()).ifPresent(toleration::effect);
+        Optional.ofNullable(t.tolerationSeconds()).ifPresent(toleration::tolerationSeconds);
+        return toleration.build();
+    }
+
+    private static Optional<AffinityArgs> affinity(MlApiConfig.Scheduling s) {
+        if (s.requiredNodeAffinity().isEmpty()) {
+            return Optional.empty();
+        }
+        var term = NodeSelectorTermArgs.builder().matchExpressions(s.requiredNodeAffinity().stream()
+                .map(r -> NodeSelectorRequirementArgs.builder().key(r.key()).operator(r.operator()).values(r.values() == null ? List.of() : r.values()).build())
+                .toList()).build();
+        return Optional.of(AffinityArgs.builder().nodeAffinity(NodeAffinityArgs.builder()
+                .requiredDuringSchedulingIgnoredDuringExecution(NodeSelectorArgs.builder().nodeSelectorTerms(term).build())
+                .build()).build());
+    }
+
+    /**
+     * Replicas go to different nodes (a hard rule: one node's loss must not take the service down)
+     * and, where the cluster has zones, to different zones (a soft rule: few clusters have a zone per replica).
+     */
+    private static List<TopologySpreadConstraintArgs> spread(MlApiConfig.Scheduling s, AppLabels labels) {
+        List<TopologySpreadConstraintArgs> constraints = new ArrayList<>();
+        var selector = LabelSelectorArgs.builder().matchLabels(labels.selector(AppLabels.INFERENCE)).build();
+        if (s.spreadAcrossNodes()) {
+            constraints.add(TopologySpreadConstraintArgs.builder().maxSkew(1).topologyKey("kubernetes.io/hostname")
+                    .whenUnsatisfiable("DoNotSchedule").labelSelector(selector).build());
+        }
+        if (s.spreadAcrossZones()) {
+            constraints.add(TopologySpreadConstraintArgs.builder().maxSkew(1).topologyKey("topology.kubernetes.io/zone")
+                    .whenUnsatisfiable("ScheduleAnyway").labelSelector(selector).build());
+        }
+        return constraints;
+    }
+
+    private static VolumeArgs modelCacheVolume(MlApiConfig.ModelCache cache) {
+        var volume = VolumeArgs.builder().name(MODEL_CACHE_VOLUME);
+        if (cache.existingClaim() != null) {
+            return volume.persistentVolumeClaim(PersistentVolumeClaimVolumeSourceArgs.builder().claimName(cache.existingClaim()).build()).build();
+        }
+        return volume.emptyDir(EmptyDirVolumeSourceArgs.builder().sizeLimit(cache.sizeLimit()).build()).build();
+    }
+}

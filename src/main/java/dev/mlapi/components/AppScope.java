@@ -1,0 +1,29 @@
+package dev.mlapi.components;
+
+import com.pulumi.core.Output;
+import com.pulumi.kubernetes.meta.v1.inputs.ObjectMetaArgs;
+import com.pulumi.resources.CustomResourceOptions;
+import com.pulumi.resources.Resource;
+import dev.mlapi.config.MlApiConfig;
+import java.util.List;
+import java.util.Map;
+
+/** What every child of an {@link MlApi} shares: its config, labels, namespace and parent. */
+record AppScope(MlApiConfig config, AppLabels labels, Output<String> namespace, Resource parent) {
+
+    /** Options for a child: parented to the component, after the given resources. */
+    CustomResourceOptions options(Resource... dependsOn) {
+        return CustomResourceOptions.builder().parent(parent).dependsOn(List.of(dependsOn)).build();
+    }
+
+    /** Metadata for a namespaced object with a fixed name. */
+    ObjectMetaArgs metadata(String name, String component) {
+        return metadata(name, component, Map.of());
+    }
+
+    ObjectMetaArgs metadata(String name, String component, Map<String, String> annotations) {
+        var metadata = ObjectMetaArgs.builder().name(name).namespace(namespace).labels(labels.all(component));
+        Inputs.ifAny(annotations, metadata::annotations);
+        return metadata.build();
+    }
+}

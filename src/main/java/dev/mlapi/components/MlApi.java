@@ -1,0 +1,68 @@
+package dev.mlapi.components;
+
+import com.pulumi.core.Output;
+import com.pulumi.core.annotations.Export;
+import com.pulumi.kubernetes.apps.v1.Deployment;
+import com.pulumi.kubernetes.core.v1.Service;
+import com.pulumi.resources.ComponentResource;
+import com.pulumi.resources.ComponentResourceOptions;
+import dev.mlapi.config.MlApiConfig;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A Python ML inference API on Kubernetes: its namespace, identity, config, pods, Service,
+ * scaling, disruption budget, optional ingress, and a connection test that runs after each change.
+ */
+public final class MlApi extends ComponentResource {
+    @Export(name = "namespace", refs = String.class)
+    private final Output<String> namespace;
+    @Export(name = "serviceName", refs = String.class)
+    private final Output<String> serviceName;
+    @Export(name = "url", refs = String.class)
+    private final Output<String> url;
+    @Export(name = "image", refs = String.class)
+    private final Output<String> image;
+    @Export(name = "portForwardCommand", refs = String.class)
+    private final Output<String> portForwardCommand;
+    @Export(name = "logsCommand", refs = String.class)
+    private final Output<String> logsCommand;
+
+    public MlApi(String name, MlApiArgs args, ComponentResourceOptions options) {
+        super("mlapi:index:MlApi", name, null, options);
+        MlApiConfig c = args.config();
+        AppLabels labels = new AppLabels(c, args.stack());
+        AppScope scope = new AppScope(c, labels, AppNamespace.create(c, labels, this), this);
+
+        Output<String> serviceAccount = AppServiceAccount.create(scope);
+        Optional<Output<String>> configMap = AppConfigMap.create(scope);
+        Deployment deployment = AppDeployment.create(scope, serviceAccount, configMap);
+        Service service = AppService.create(scope, deployment);
+        AppAutoscaler.create(scope, deployment);
+        AppDisruptionBudget.create(scope, deployment);
+        AppIngress.create(scope, service);
+        ConnectionTest.create(scope, service, deployment);
+
+        int servicePort = c.service().port();
+        this.namespace = scope.namespace();
+        this.serviceName = service.metadata().applyValue(m -> m.name().orElse(labels.name()));
+        this.url = Output.tuple(serviceName, namespace).applyValue(t -> AppLabels.serviceUrl(t.t1, t.t2, servicePort));
+        this.image = Output.of(c.image().reference());
+        this.portForwardCommand = Output.tuple(serviceName, namespace).applyValue(t ->
+                "kubectl --namespace " + t.t2 + " port-forward service/" + t.t1 + " " + c.port() + ":" + servicePort);
+        this.logsCommand = namespace.applyValue(ns ->
+                "kubectl --namespace " + ns + " logs deployment/" + labels.name() + " --container " + AppDeployment.CONTAINER + " --follow");
+        registerOutputs(outputs());
+    }
+
+    /** What a user needs after a deployment, in place of the chart's NOTES. */
+    public Map<String, Output<?>> outputs() {
+        return Map.of(
+                "namespace", namespace,
+                "serviceName", serviceName,
+                "url", url,
+                "image", image,
+                "portForwardCommand", portForwardCommand,
+                "logsCommand", logsCommand);
+    }
+}

@@ -1,0 +1,338 @@
+package dev.mlapi.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** The rules a bound config must meet; each broken rule becomes one {@link ConfigProblem}. */
+final class ConfigValidator {
+    // The reference grammar of the distribution spec, without the optional tag and digest.
+    private static final Pattern REPOSITORY = Pattern.compile(
+            "^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*(?::[0-9]+)?/)?"
+                    + "[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*)*$");
+    private static final Pattern TAG = Pattern.compile("^[\\w][\\w.-]{0,127}$");
+    private static final Pattern DIGEST = Pattern.compile("^sha256:[a-f0-9]{64}$");
+    /** Tags that name one build forever: a semantic version, or a commit id. */
+    private static final Pattern IMMUTABLE_TAG = Pattern.compile("^v?\\d+\\.\\d+\\.\\d+(?:[-+][0-9A-Za-z.-]+)?$|^(?:[a-z0-9.-]+-)?[0-9a-f]{7,40}$");
+    private static final Pattern ENV_NAME = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*$");
+    private static final Pattern INT_OR_PERCENT = Pattern.compile("^(\\d+)(%?)$");
+    private static final List<String> PULL_POLICIES = List.of("Always", "IfNotPresent", "Never");
+    private static final List<String> SERVICE_TYPES = List.of("ClusterIP", "NodePort", "LoadBalancer");
+    private static final List<String> TOLERATION_OPERATORS = List.of("Exists", "Equal");
+    private static final List<String> TAINT_EFFECTS = List.of("NoSchedule", "PreferNoSchedule", "NoExecute");
+    private static final List<String> NODE_OPERATORS = List.of("In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt");
+    private static final String DIGEST_EXAMPLE = "mlapi:image.digest: sha256:" + "0123456789abcdef".repeat(4);
+
+    private final String stack;
+    private final JsonNode stated;
+    private final List<ConfigProblem> problems = new ArrayList<>();
+
+    ConfigValidator(String stack, JsonNode stated) {
+        this.stack = stack;
+        this.stated = stated;
+    }
+
+    List<ConfigProblem> validate(MlApiConfig c) {
+        check(c.name() != null, "name", "is required: the name of your ML API, used for every object", "mlapi:name: sentiment-api");
+        if (c.name() != null) {
+            dnsLabel("name", c.name(), "sentiment-api");
+        }
+        namespace(c.namespace());
+        image(c.environment(), c.image());
+        replicas(c);
+        resources(c.environment(), c.resources(), c.scheduling());
+        port("port", c.port(), "mlapi:port: 8080");
+        service(c.service());
+        probes(c.probes());
+        envVars("env", c.env());
+        configFiles(c.configMap());
+        autoscaling(c.autoscaling());
+        disruptionBudget(c);
+        metadata("podAnnotations", c.podAnnotations(), false);
+        metadata("podLabels", c.podLabels(), true);
+        scheduling(c.scheduling());
+        serviceAccount(c.serviceAccount());
+        ingress(c.ingress());
+        modelCache(c.modelCache());
+        positive("connectionTest.timeoutSeconds", c.connectionTest().timeoutSeconds(), "mlapi:connectionTest.timeoutSeconds: 120");
+        check(c.connectionTest().ttlSecondsAfterFinished() >= 0, "connectionTest.ttlSecondsAfterFinished", "must not be negative", "mlapi:connectionTest.ttlSecondsAfterFinished: 3600");
+        securityContext(c.securityContext());
+        return problems;
+    }
+
+    private void namespace(MlApiConfig.Namespace ns) {
+        // A name derived from the app's name is only as good as that name, which is checked already.
+        if (ns.name() == null || !stated.path("namespace").has("name")) {
+            return;
+        }
+        dnsLabel("namespace.name", ns.name(), "sentiment-api-" + stack);
+        check(!KubernetesNames.SYSTEM_NAMESPACES.contains(ns.name()), "namespace.name",
+                "'" + ns.name() + "' is a system namespace; the ML API gets a namespace of its own", "mlapi:namespace.name: sentiment-api-" + stack);
+    }
+
+    private void image(Environment env, MlApiConfig.Image image) {
+        if (image == null || image.repository() == null || image.repository().isBlank()) {
+            problems.add(problem("image.repository", "is required: the container image of your ML API", "mlapi:image.repository: ghcr.io/acme/sentiment-api"));
+            return;
+        }
+        check(REPOSITORY.matcher(image.repository()).matches(), "image.repository",
+                "'" + image.repository() + "' is not an image repository (no tag or digest here, lower-case path)", "mlapi:image.repository: ghcr.io/acme/sentiment-api");
+        if (image.tag() == null && image.digest() == null) {
+            problems.add(problem("image.tag", "an image needs a tag or a digest", "mlapi:image.tag: \"1.4.2\""));
+        }
+        if (image.tag() != null) {
+            check(TAG.matcher(image.tag()).matches(), "image.tag", "'" + image.tag() + "' is not a valid image tag", "mlapi:image.tag: \"1.4.2\"");
+        }
+        if (image.digest() != null) {
+            check(DIGEST.matcher(image.digest()).matches(), "image.digest",
+                    "'" + image.digest() + "' is not a sha256 digest (sha256: and 64 lower-case hex digits)", DIGEST_EXAMPLE);
+        }
+        if (env.requiresImmutableImage() && image.digest() == null && image.tag() != null && !IMMUTABLE_TAG.matcher(image.tag()).matches()) {
+            problems.add(problem("image.tag", "'" + image.tag() + "' can point at a different image tomorrow; " + env.id()
+                    + " needs a digest or an immutable version tag", DIGEST_EXAMPLE + " or mlapi:image.tag: \"1.4.2\""));
+        }
+        check(PULL_POLICIES.contains(image.pullPolicy()), "image.pullPolicy", "must be one of " + PULL_POLICIES, "mlapi:image.pullPolicy: IfNotPresent");
+        for (int i = 0; i < image.pullSecrets().size(); i++) {
+            check(KubernetesNames.isDnsSubdomain(image.pullSecrets().get(i)), "image.pullSecrets[" + i + "]", "is not a Secret name", "mlapi:image.pullSecrets: [registry-credentials]");
+        }
+    }
+
+    private void replicas(MlApiConfig c) {
+        check(c.replicas() >= 0, "replicas", "must not be negative", "mlapi:replicas: 2");
+        if (c.autoscaling().enabled() && stated.has("replicas")) {
+            problems.add(problem("replicas", "is pinned while autoscaling is on; the autoscaler owns the replica count",
+                    "mlapi:autoscaling.minReplicas: " + c.replicas()));
+        }
+        if (c.environment() == Environment.PRODUCTION && !c.autoscaling().enabled()) {
+            check(c.replicas() >= 2, "replicas", "production needs at least 2 replicas to survive a node loss", "mlapi:replicas: 3");
+        }
+    }
+
+    private void resources(Environment env, MlApiConfig.Resources r, MlApiConfig.Scheduling scheduling) {
+        Optional<BigDecimal> cpuRequest = quantity("resources.requests.cpu", r.requests() == null ? null : r.requests().cpu(), "500m");
+        Optional<BigDecimal> memoryRequest = quantity("resources.requests.memory", r.requests() == null ? null : r.requests().memory(), "1Gi");
+        Optional<BigDecimal> cpuLimit = quantity("resources.limits.cpu", r.limits() == null ? null : r.limits().cpu(), "2");
+        Optional<BigDecimal> memoryLimit = quantity("resources.limits.memory", r.limits() == null ? null : r.limits().memory(), "2Gi");
+        limitNotBelowRequest("cpu", cpuRequest, cpuLimit, "2");
+        limitNotBelowRequest("memory", memoryRequest, memoryLimit, "2Gi");
+        if (env == Environment.PRODUCTION) {
+            check(r.limits() != null && r.limits().memory() != null, "resources.limits.memory",
+                    "production needs a memory limit so one replica cannot starve its node", "mlapi:resources.limits.memory: 4Gi");
+        }
+        if (r.gpu() != null) {
+            check(r.gpu() >= 0, "resources.gpu", "must not be negative", "mlapi:resources.gpu: 1");
+            if (r.gpu() > 0) {
+                check(!scheduling.gpuTolerations().isEmpty() || !scheduling.gpuNodeSelector().isEmpty(), "scheduling.gpuNodeSelector",
+                        "a GPU is requested but nothing steers the pod to GPU nodes", "mlapi:scheduling.gpuNodeSelector: {nvidia.com/gpu.present: \"true\"}");
+            }
+        }
+    }
+
+    private Optional<BigDecimal> quantity(String key, String text, String good) {
+        if (text == null) {
+            return Optional.empty();
+        }
+        Optional<BigDecimal> value = Quantity.parse(text);
+        check(value.isPresent(), key, "'" + text + "' is not a Kubernetes quantity", "mlapi:" + key + ": " + good);
+        return value;
+    }
+
+    private void limitNotBelowRequest(String resource, Optional<BigDecimal> request, Optional<BigDecimal> limit, String good) {
+        if (request.isPresent() && limit.isPresent() && limit.get().compareTo(request.get()) < 0) {
+            problems.add(problem("resources.limits." + resource, "is below the request; a limit must be at least the request",
+                    "mlapi:resources.limits." + resource + ": " + good));
+        }
+    }
+
+    private void service(MlApiConfig.Service s) {
+        check(SERVICE_TYPES.contains(s.type()), "service.type", "must be one of " + SERVICE_TYPES, "mlapi:service.type: ClusterIP");
+        port("service.port", s.port(), "mlapi:service.port: 80");
+    }
+
+    private void probes(MlApiConfig.Probes p) {
+        for (Map.Entry<String, String> path : Map.of("livenessPath", p.livenessPath(), "readinessPath", p.readinessPath(), "startupPath", p.startupPath()).entrySet()) {
+            check(path.getValue() != null && path.getValue().startsWith("/"), "probes." + path.getKey(), "must be an HTTP path starting with /", "mlapi:probes." + path.getKey() + ": /healthz");
+        }
+        positive("probes.periodSeconds", p.periodSeconds(), "mlapi:probes.periodSeconds: 10");
+        positive("probes.timeoutSeconds", p.timeoutSeconds(), "mlapi:probes.timeoutSeconds: 5");
+        positive("probes.failureThreshold", p.failureThreshold(), "mlapi:probes.failureThreshold: 3");
+        positive("probes.modelLoadTimeoutSeconds", p.modelLoadTimeoutSeconds(), "mlapi:probes.modelLoadTimeoutSeconds: 600");
+        if (p.timeoutSeconds() > 0 && p.periodSeconds() > 0) {
+            check(p.timeoutSeconds() <= p.periodSeconds(), "probes.timeoutSeconds", "is longer than probes.periodSeconds, so probes would overlap", "mlapi:probes.timeoutSeconds: 5");
+        }
+    }
+
+    private void envVars(String key, Map<String, String> env) {
+        env.keySet().forEach(name -> check(ENV_NAME.matcher(name).matches(), key + "." + name, "is not a valid environment variable name", "mlapi:" + key + ".MODEL_NAME: distilbert"));
+    }
+
+    private void configFiles(MlApiConfig.ConfigFiles files) {
+        if (files == null) {
+            return;
+        }
+        check(files.data() != null && !files.data().isEmpty(), "configMap.data", "is empty; give the files or variables to provide", "mlapi:configMap.data: {labels.json: '[\"neg\",\"pos\"]'}");
+        if (files.mountPath() != null) {
+            check(files.mountPath().startsWith("/"), "configMap.mountPath", "must be an absolute path", "mlapi:configMap.mountPath: /etc/mlapi");
+        } else if (files.data() != null) {
+            envVars("configMap.data", files.data());
+        }
+    }
+
+    private void autoscaling(MlApiConfig.Autoscaling a) {
+        if (!a.enabled()) {
+            return;
+        }
+        check(a.minReplicas() >= 1, "autoscaling.minReplicas", "must be at least 1", "mlapi:autoscaling.minReplicas: 2");
+        check(a.maxReplicas() >= a.minReplicas(), "autoscaling.maxReplicas",
+                "(" + a.maxReplicas() + ") is below autoscaling.minReplicas (" + a.minReplicas() + ")", "mlapi:autoscaling.maxReplicas: " + Math.max(a.minReplicas(), 2) * 2);
+        check(a.targetCpuUtilization() != null || a.targetMemoryUtilization() != null, "autoscaling.targetCpuUtilization",
+                "autoscaling needs a target to scale on", "mlapi:autoscaling.targetCpuUtilization: 70");
+        percent("autoscaling.targetCpuUtilization", a.targetCpuUtilization());
+        percent("autoscaling.targetMemoryUtilization", a.targetMemoryUtilization());
+    }
+
+    private void percent(String key, Integer value) {
+        if (value != null) {
+            check(value >= 1 && value <= 100, key, "must be a percentage from 1 to 100", "mlapi:" + key + ": 70");
+        }
+    }
+
+    private void disruptionBudget(MlApiConfig c) {
+        MlApiConfig.DisruptionBudget b = c.disruptionBudget();
+        if (!b.enabled()) {
+            return;
+        }
+        boolean statedMin = stated.path("disruptionBudget").has("minAvailable");
+        String minAvailable = b.minAvailable();
+        String maxUnavailable = statedMin && !stated.path("disruptionBudget").has("maxUnavailable") ? null : b.maxUnavailable();
+        if (minAvailable != null && maxUnavailable != null) {
+            problems.add(problem("disruptionBudget", "sets both minAvailable and maxUnavailable; Kubernetes takes one", "mlapi:disruptionBudget.maxUnavailable: \"1\""));
+            return;
+        }
+        String key = minAvailable != null ? "disruptionBudget.minAvailable" : "disruptionBudget.maxUnavailable";
+        String value = minAvailable != null ? minAvailable : maxUnavailable;
+        var m = value == null ? null : INT_OR_PERCENT.matcher(value);
+        if (m == null || !m.matches()) {
+            problems.add(problem(key, "'" + value + "' is neither a count nor a percentage", "mlapi:" + key + ": \"1\" or \"25%\""));
+            return;
+        }
+        int number = Integer.parseInt(m.group(1));
+        boolean isPercent = !m.group(2).isEmpty();
+        int replicas = c.autoscaling().enabled() ? c.autoscaling().minReplicas() : c.replicas();
+        if (minAvailable != null && (isPercent ? number >= 100 : number >= replicas)) {
+            problems.add(problem(key, "(" + value + ") leaves no pod that may be evicted from " + replicas + " replica(s), so node drains would hang",
+                    "mlapi:disruptionBudget.maxUnavailable: \"1\""));
+        }
+        if (minAvailable == null && (number == 0)) {
+            problems.add(problem(key, "of 0 blocks every eviction, so node drains would hang", "mlapi:disruptionBudget.maxUnavailable: \"1\""));
+        }
+    }
+
+    private void metadata(String key, Map<String, String> entries, boolean labels) {
+        entries.forEach((name, value) -> {
+            check(KubernetesNames.isQualifiedName(name), key + "." + name, "is not a valid " + (labels ? "label" : "annotation") + " key",
+                    "mlapi:" + key + ".team/owner: ml-platform");
+            if (labels) {
+                check(KubernetesNames.isLabelValue(value), key + "." + name, "'" + value + "' is not a valid label value (63 characters of letters, digits, -_.)",
+                        "mlapi:" + key + "." + name + ": ml-platform");
+            }
+        });
+    }
+
+    private void scheduling(MlApiConfig.Scheduling s) {
+        metadata("scheduling.nodeSelector", s.nodeSelector(), true);
+        metadata("scheduling.gpuNodeSelector", s.gpuNodeSelector(), true);
+        tolerations("scheduling.tolerations", s.tolerations());
+        tolerations("scheduling.gpuTolerations", s.gpuTolerations());
+        for (int i = 0; i < s.requiredNodeAffinity().size(); i++) {
+            MlApiConfig.NodeRequirement r = s.requiredNodeAffinity().get(i);
+            String key = "scheduling.requiredNodeAffinity[" + i + "]";
+            check(KubernetesNames.isQualifiedName(r.key()), key + ".key", "is not a valid label key", "key: node.kubernetes.io/instance-type");
+            check(NODE_OPERATORS.contains(r.operator()), key + ".operator", "must be one of " + NODE_OPERATORS, "operator: In");
+            boolean needsValues = r.operator() != null && !r.operator().equals("Exists") && !r.operator().equals("DoesNotExist");
+            check(!needsValues || r.values() != null && !r.values().isEmpty(), key + ".values", "operator " + r.operator() + " needs values", "values: [g5.xlarge]");
+        }
+    }
+
+    private void tolerations(String key, List<MlApiConfig.Toleration> tolerations) {
+        for (int i = 0; i < tolerations.size(); i++) {
+            MlApiConfig.Toleration t = tolerations.get(i);
+            String at = key + "[" + i + "]";
+            String operator = t.operator() == null ? "Equal" : t.operator();
+            check(TOLERATION_OPERATORS.contains(operator), at + ".operator", "must be Exists or Equal", "operator: Exists");
+            check(t.effect() == null || TAINT_EFFECTS.contains(t.effect()), at + ".effect", "must be one of " + TAINT_EFFECTS, "effect: NoSchedule");
+            check(!operator.equals("Exists") || t.value() == null, at + ".value", "must be empty when the operator is Exists", "operator: Equal");
+            check(t.key() != null || operator.equals("Exists"), at + ".key", "is required unless the operator is Exists", "key: nvidia.com/gpu");
+        }
+    }
+
+    private void serviceAccount(MlApiConfig.ServiceAccount sa) {
+        check(sa.create() || stated.path("serviceAccount").has("name"), "serviceAccount.name",
+                "names the existing ServiceAccount to use when serviceAccount.create is false", "mlapi:serviceAccount.name: sentiment-api-runner");
+        if (stated.path("serviceAccount").has("name")) {
+            check(KubernetesNames.isDnsSubdomain(sa.name()), "serviceAccount.name", "'" + sa.name() + "' is not a valid ServiceAccount name", "mlapi:serviceAccount.name: sentiment-api");
+        }
+        metadata("serviceAccount.annotations", sa.annotations(), false);
+    }
+
+    private void ingress(MlApiConfig.Ingress in) {
+        if (!in.enabled()) {
+            return;
+        }
+        check(in.host() != null && KubernetesNames.isDnsSubdomain(in.host()), "ingress.host",
+                in.host() == null ? "is required when the ingress is enabled" : "'" + in.host() + "' is not a DNS host name", "mlapi:ingress.host: sentiment.ml.example.com");
+        check(in.path() != null && in.path().startsWith("/"), "ingress.path", "must start with /", "mlapi:ingress.path: /");
+        if (in.className() != null) {
+            check(KubernetesNames.isDnsSubdomain(in.className()), "ingress.className", "is not an IngressClass name", "mlapi:ingress.className: nginx");
+        }
+        if (in.tlsSecret() != null) {
+            check(KubernetesNames.isDnsSubdomain(in.tlsSecret()), "ingress.tlsSecret", "is not a Secret name", "mlapi:ingress.tlsSecret: sentiment-tls");
+        }
+        metadata("ingress.annotations", in.annotations(), false);
+    }
+
+    private void modelCache(MlApiConfig.ModelCache cache) {
+        if (cache == null) {
+            return;
+        }
+        check(cache.mountPath() != null && cache.mountPath().startsWith("/"), "modelCache.mountPath", "must be an absolute path", "mlapi:modelCache.mountPath: /models");
+        check((cache.sizeLimit() == null) != (cache.existingClaim() == null), "modelCache",
+                "takes exactly one of sizeLimit (a node-local emptyDir) or existingClaim (a PersistentVolumeClaim)", "mlapi:modelCache.sizeLimit: 10Gi");
+        quantity("modelCache.sizeLimit", cache.sizeLimit(), "10Gi");
+        if (cache.existingClaim() != null) {
+            check(KubernetesNames.isDnsSubdomain(cache.existingClaim()), "modelCache.existingClaim", "is not a claim name", "mlapi:modelCache.existingClaim: model-weights");
+        }
+    }
+
+    private void securityContext(MlApiConfig.SecurityContext sc) {
+        check(sc.runAsUser() != null && sc.runAsUser() > 0, "securityContext.runAsUser", "must be a non-root user id", "mlapi:securityContext.runAsUser: 10001");
+        check(sc.runAsGroup() != null && sc.runAsGroup() > 0, "securityContext.runAsGroup", "must be a non-root group id", "mlapi:securityContext.runAsGroup: 10001");
+        check(sc.fsGroup() != null && sc.fsGroup() > 0, "securityContext.fsGroup", "must be a non-root group id", "mlapi:securityContext.fsGroup: 10001");
+    }
+
+    private void dnsLabel(String key, String value, String good) {
+        check(KubernetesNames.isDnsLabel(value), key, "'" + value + "' is not a DNS-1123 label (lower-case letters, digits and '-', at most 63)", "mlapi:" + key + ": " + good);
+    }
+
+    private void port(String key, Integer port, String example) {
+        check(port != null && port >= 1 && port <= 65535, key, port + " is not a port (1-65535)", example);
+    }
+
+    private void positive(String key, Integer value, String example) {
+        check(value != null && value > 0, key, "must be a positive number of seconds or times", example);
+    }
+
+    private void check(boolean ok, String key, String problem, String example) {
+        if (!ok) {
+            problems.add(problem(key, problem, example));
+        }
+    }
+
+    private ConfigProblem problem(String key, String problem, String example) {
+        return new ConfigProblem(stack, key, problem, example);
+    }
+}

@@ -1,0 +1,113 @@
+package dev.mlapi.config;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole {@code mlapi:} config of a stack, after environment defaults are applied.
+ * Each top-level component is one key of the stack file; nested records are its fields.
+ * Fields that may be absent after defaults are nullable; everything else is always set.
+ */
+public record MlApiConfig(
+        String name,
+        Environment environment,
+        Namespace namespace,
+        Image image,
+        Integer replicas,
+        Resources resources,
+        Integer port,
+        Service service,
+        Probes probes,
+        Map<String, String> env,
+        ConfigFiles configMap,
+        Autoscaling autoscaling,
+        DisruptionBudget disruptionBudget,
+        Map<String, String> podAnnotations,
+        Map<String, String> podLabels,
+        Scheduling scheduling,
+        ServiceAccount serviceAccount,
+        Ingress ingress,
+        ModelCache modelCache,
+        ConnectionTest connectionTest,
+        SecurityContext securityContext) {
+
+    public MlApiConfig {
+        // Names that default to the app's own name are derived here, once.
+        if (namespace != null && namespace.name() == null && name != null && environment != null) {
+            namespace = new Namespace(name + "-" + environment.id(), namespace.create());
+        }
+        if (serviceAccount != null && serviceAccount.name() == null && name != null) {
+            serviceAccount = new ServiceAccount(serviceAccount.create(), name,
+                    serviceAccount.annotations(), serviceAccount.automountToken());
+        }
+    }
+
+    /** The namespace to deploy into; {@code create} false means it exists already. */
+    public record Namespace(String name, Boolean create) {}
+
+    /** A container image by tag or digest; a digest wins when both are set. */
+    public record Image(String repository, String tag, String digest, String pullPolicy, List<String> pullSecrets) {
+        public String reference() {
+            if (digest != null) {
+                return repository + "@" + digest;
+            }
+            return repository + ":" + tag;
+        }
+
+        /** What identifies this build in labels: the tag, or the digest's first 12 hex digits. */
+        public String version() {
+            if (tag != null) {
+                return tag;
+            }
+            return digest == null ? null : digest.substring(digest.indexOf(':') + 1, Math.min(digest.length(), digest.indexOf(':') + 13));
+        }
+    }
+
+    public record Resources(Quantities requests, Quantities limits, Integer gpu) {}
+
+    public record Quantities(String cpu, String memory) {}
+
+    public record Service(String type, Integer port) {}
+
+    /**
+     * HTTP health checks. The startup probe allows {@code modelLoadTimeoutSeconds} for the model to
+     * load before liveness takes over, so a slow load is never mistaken for a hung process.
+     */
+    public record Probes(String livenessPath, String readinessPath, String startupPath,
+                         Integer periodSeconds, Integer timeoutSeconds, Integer failureThreshold,
+                         Integer modelLoadTimeoutSeconds) {
+        public int startupFailureThreshold() {
+            return Math.max(1, (modelLoadTimeoutSeconds + periodSeconds - 1) / periodSeconds);
+        }
+    }
+
+    /** Files or environment variables from a ConfigMap the stack creates. */
+    public record ConfigFiles(Map<String, String> data, String mountPath) {}
+
+    public record Autoscaling(Boolean enabled, Integer minReplicas, Integer maxReplicas,
+                              Integer targetCpuUtilization, Integer targetMemoryUtilization) {}
+
+    /** Exactly one of the two, each a count ("1") or a percentage ("25%"). */
+    public record DisruptionBudget(Boolean enabled, String minAvailable, String maxUnavailable) {}
+
+    public record Scheduling(Map<String, String> nodeSelector, List<Toleration> tolerations,
+                             List<NodeRequirement> requiredNodeAffinity,
+                             Boolean spreadAcrossNodes, Boolean spreadAcrossZones,
+                             Map<String, String> gpuNodeSelector, List<Toleration> gpuTolerations) {}
+
+    public record Toleration(String key, String operator, String value, String effect, Integer tolerationSeconds) {}
+
+    public record NodeRequirement(String key, String operator, List<String> values) {}
+
+    public record ServiceAccount(Boolean create, String name, Map<String, String> annotations, Boolean automountToken) {}
+
+    public record Ingress(Boolean enabled, String className, String host, String path, String tlsSecret,
+                          Map<String, String> annotations) {}
+
+    /** Where downloaded model weights are kept: a sized emptyDir, or an existing claim. */
+    public record ModelCache(String mountPath, String sizeLimit, String existingClaim) {}
+
+    public record ConnectionTest(Boolean enabled, Integer ttlSecondsAfterFinished, Integer timeoutSeconds) {}
+
+    public record SecurityContext(Integer runAsUser, Integer runAsGroup, Integer fsGroup) {}
+}

@@ -1,0 +1,132 @@
+package dev.mlapi.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.UnaryOperator;
+
+/** A stack settings file, {@code Pulumi.<stack>.yaml}, read as the engine reads it. */
+public final class StackFile {
+    public static final String NAMESPACE = "mlapi:";
+    private static final YAMLMapper YAML = new YAMLMapper();
+    private static final JsonMapper JSON = new JsonMapper();
+
+    private final String stack;
+    private final Map<String, JsonNode> config;
+
+    private StackFile(String stack, Map<String, JsonNode> config) {
+        this.stack = stack;
+        this.config = config;
+    }
+
+    public static Path path(Path projectDir, String stack) {
+        return projectDir.resolve("Pulumi." + stack + ".yaml");
+    }
+
+    public static StackFile read(Path projectDir, String stack) {
+        Path file = path(projectDir, stack);
+        if (!Files.exists(file)) {
+            throw new IllegalStateException("no stack settings file " + file.toAbsolutePath() + " for stack '" + stack + "'");
+        }
+        try {
+            JsonNode root = YAML.readTree(file.toFile());
+            Map<String, JsonNode> config = new LinkedHashMap<>();
+            if (root != null && root.get("config") instanceof ObjectNode values) {
+                values.fields().forEachRemaining(e -> config.put(e.getKey(), e.getValue()));
+            }
+            return new StackFile(stack, config);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    public String stack() {
+        return stack;
+    }
+
+    /** The keys set under {@code mlapi:}, without the namespace. */
+    public Set<String> keys() {
+        Set<String> keys = new TreeSet<>();
+        config.keySet().stream().filter(k -> k.startsWith(NAMESPACE)).forEach(k -> keys.add(k.substring(NAMESPACE.length())));
+        return keys;
+    }
+
+    /** Keys whose value is, or holds, an encrypted ({@code secure:}) value. */
+    public Set<String> secretKeys() {
+        Set<String> keys = new TreeSet<>();
+        config.forEach((k, v) -> {
+            if (!v.findValues("secure").isEmpty()) {
+                keys.add(k);
+            }
+        });
+        return keys;
+    }
+
+    /**
+     * Every value as the engine hands it to a program: scalars as text, structured values as
+     * JSON, each encrypted value replaced by what {@code decrypt} makes of its ciphertext.
+     */
+    public Map<String, String> engineConfig(UnaryOperator<String> decrypt) {
+        Map<String, String> values = new LinkedHashMap<>();
+        config.forEach((k, v) -> {
+            JsonNode plain = decryptAll(v, decrypt);
+            try {
+                values.put(k, plain.isValueNode() ? plain.asText() : JSON.writeValueAsString(plain));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        return values;
+    }
+
+    /** This file as a config source, for checking it without the engine. */
+    public ConfigSource source(UnaryOperator<String> decrypt) {
+        Map<String, String> values = engineConfig(decrypt);
+        Set<String> keys = keys();
+        return new ConfigSource() {
+            @Override
+            public String stack() {
+                return stack;
+            }
+
+            @Override
+            public Set<String> keys() {
+                return keys;
+            }
+
+            @Override
+            public Optional<String> get(String key) {
+                return Optional.ofNullable(values.get(NAMESPACE + key));
+            }
+        };
+    }
+
+    private static JsonNode decryptAll(JsonNode node, UnaryOperator<String> decrypt) {
+        if (node.isObject() && node.size() == 1 && node.get("secure") != null && node.get("secure").isTextual()) {
+            return TextNode.valueOf(decrypt.apply(node.get("secure").asText()));
+        }
+        if (node.isObject()) {
+            ObjectNode copy = JSON.createObjectNode();
+            node.fields().forEachRemaining(e -> copy.set(e.getKey(), decryptAll(e.getValue(), decrypt)));
+            return copy;
+        }
+        if (node.isArray()) {
+            var copy = JSON.createArrayNode();
+            node.forEach(element -> copy.add(decryptAll(element, decrypt)));
+            return copy;
+        }
+        return node;
+    }
+}
