@@ -1,0 +1,159 @@
+# A local Kubernetes control plane on loopback: etcd, kube-apiserver, kube-controller-manager,
+# kube-scheduler, and kwok, which plays the kubelet for fake nodes (there is no container
+# runtime here: kwok marks pods running and ready, and Job pods complete; no container runs).
+# Sourced by ./mlapi, which sets project_dir and MLAPI_HOME.
+
+cluster_dir=$MLAPI_HOME/cluster
+apiserver_port=${MLAPI_APISERVER_PORT:-16443}
+etcd_port=${MLAPI_ETCD_PORT:-12379}
+kubeconfig=$cluster_dir/kubeconfig
+cluster_components=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
+
+cluster_pid() {
+  local pidfile=$cluster_dir/run/$1.pid
+  [[ -f $pidfile ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null && cat "$pidfile"
+}
+
+cluster_start() {
+  local name=$1; shift
+  cluster_pid "$name" >/dev/null && return 0
+  mkdir -p "$cluster_dir/run" "$cluster_dir/logs"
+  setsid "$project_dir/.tools/bin/$name" "$@" >"$cluster_dir/logs/$name.log" 2>&1 < /dev/null &
+  echo $! >"$cluster_dir/run/$name.pid"
+}
+
+cluster_wait() {
+  local what=$1 seconds=$2; shift 2
+  local deadline=$((SECONDS + seconds))
+  until "$@" >/dev/null 2>&1; do
+    if ((SECONDS > deadline)); then
+      echo "cluster: $what did not come up in ${seconds}s; logs in $cluster_dir/logs" >&2
+      return 1
+    fi
+    sleep 0.5
+  done
+}
+
+cluster_pki() {
+  local pki=$cluster_dir/pki
+  [[ -f $pki/admin.crt ]] && return 0
+  mkdir -p "$pki"
+  (
+    cd "$pki"
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 3650 -subj "/CN=mlapi-local-ca" 2>/dev/null
+    sign() { # name subject extensions
+      openssl req -newkey rsa:2048 -nodes -keyout "$1.key" -out "$1.csr" -subj "$2" 2>/dev/null
+      openssl x509 -req -in "$1.csr" -CA ca.crt -CAkey ca.key -CAcreateserial -out "$1.crt" -days 3650 \
+        -extfile <(printf '%s\n' "$3") 2>/dev/null
+      rm "$1.csr"
+    }
+    sign apiserver "/CN=kube-apiserver" "subjectAltName=IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local
+extendedKeyUsage=serverAuth"
+    sign admin "/O=system:masters/CN=mlapi-admin" "extendedKeyUsage=clientAuth"
+    openssl genrsa -out service-accounts.key 2048 2>/dev/null
+    openssl rsa -in service-accounts.key -pubout -out service-accounts.pub 2>/dev/null
+  )
+  KUBECONFIG=$kubeconfig kubectl config set-cluster local --server="https://127.0.0.1:$apiserver_port" \
+    --certificate-authority="$pki/ca.crt" --embed-certs >/dev/null
+  KUBECONFIG=$kubeconfig kubectl config set-credentials admin --client-certificate="$pki/admin.crt" \
+    --client-key="$pki/admin.key" --embed-certs >/dev/null
+  KUBECONFIG=$kubeconfig kubectl config set-context local --cluster=local --user=admin >/dev/null
+  KUBECONFIG=$kubeconfig kubectl config use-context local >/dev/null
+}
+
+cluster_kubectl() {
+  kubectl --kubeconfig "$kubeconfig" "$@"
+}
+
+cluster_up() {
+  local start=$SECONDS pki=$cluster_dir/pki
+  cluster_pki
+  cluster_start etcd --name local --data-dir "$cluster_dir/etcd" \
+    --listen-client-urls "http://127.0.0.1:$etcd_port" --advertise-client-urls "http://127.0.0.1:$etcd_port" \
+    --listen-peer-urls "http://127.0.0.1:$((etcd_port + 1))" --initial-advertise-peer-urls "http://127.0.0.1:$((etcd_port + 1))" \
+    --initial-cluster "local=http://127.0.0.1:$((etcd_port + 1))" --quota-backend-bytes 1073741824
+  cluster_wait etcd 30 curl -sf "http://127.0.0.1:$etcd_port/health"
+  cluster_start kube-apiserver --etcd-servers "http://127.0.0.1:$etcd_port" \
+    --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$apiserver_port" \
+    --tls-cert-file "$pki/apiserver.crt" --tls-private-key-file "$pki/apiserver.key" --client-ca-file "$pki/ca.crt" \
+    --service-account-issuer https://kubernetes.default.svc.cluster.local \
+    --service-account-key-file "$pki/service-accounts.pub" --service-account-signing-key-file "$pki/service-accounts.key" \
+    --service-cluster-ip-range 10.96.0.0/16 --authorization-mode Node,RBAC --profiling=false
+  cluster_wait kube-apiserver 60 cluster_kubectl get --raw /readyz
+  cluster_start kube-controller-manager --kubeconfig "$kubeconfig" --leader-elect=false \
+    --bind-address 127.0.0.1 --secure-port 0 --service-account-private-key-file "$pki/service-accounts.key" \
+    --root-ca-file "$pki/ca.crt" --cluster-signing-cert-file "$pki/ca.crt" --cluster-signing-key-file "$pki/ca.key" \
+    --use-service-account-credentials=false --controllers '*,-nodeipam,-cloud-node-lifecycle,-service-lb-controller,-route'
+  cluster_start kube-scheduler --kubeconfig "$kubeconfig" --leader-elect=false --bind-address 127.0.0.1 --secure-port 0
+  cluster_start kwok --kubeconfig "$kubeconfig" --manage-all-nodes=false \
+    --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake --cidr 10.244.0.0/16 --node-ip 127.0.0.2 \
+    --server-address 127.0.0.1:0 --node-lease-duration-seconds 40
+  cluster_nodes
+  cluster_wait "the default ServiceAccount" 60 cluster_kubectl get serviceaccount default --namespace default
+  cluster_wait "ready nodes" 60 cluster_all_nodes_ready
+  echo "cluster: up in $((SECONDS - start))s; KUBECONFIG=$kubeconfig" >&2
+}
+
+# Two plain nodes and two GPU nodes (tainted as GPU nodes are), across two zones.
+cluster_nodes() {
+  local node zone gpu
+  for node in cpu-a:zone-a: cpu-b:zone-b: gpu-a:zone-a:4 gpu-b:zone-b:4; do
+    IFS=: read -r name zone gpu <<<"$node"
+    cluster_kubectl apply -f - >/dev/null <<NODE
+apiVersion: v1
+kind: Node
+metadata:
+  name: $name
+  annotations:
+    kwok.x-k8s.io/node: fake
+  labels:
+    kubernetes.io/hostname: $name
+    kubernetes.io/os: linux
+    kubernetes.io/arch: amd64
+    topology.kubernetes.io/zone: $zone
+    type: kwok
+$( [[ -n $gpu ]] && printf '    nvidia.com/gpu.present: "true"\n' )
+spec:
+$( [[ -n $gpu ]] && printf '  taints:\n  - {key: nvidia.com/gpu, value: present, effect: NoSchedule}\n' || printf '  taints: []\n' )
+status:
+  allocatable: {cpu: "32", memory: 128Gi, pods: "110"$( [[ -n $gpu ]] && printf ', nvidia.com/gpu: "%s"' "$gpu" )}
+  capacity: {cpu: "32", memory: 128Gi, pods: "110"$( [[ -n $gpu ]] && printf ', nvidia.com/gpu: "%s"' "$gpu" )}
+NODE
+  done
+}
+
+cluster_all_nodes_ready() {
+  [[ $(cluster_kubectl get nodes -o jsonpath='{range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}' | grep -c True) -ge 4 ]]
+}
+
+cluster_down() {
+  local name pid stopped=()
+  for ((i = ${#cluster_components[@]} - 1; i >= 0; i--)); do
+    name=${cluster_components[i]}
+    if pid=$(cluster_pid "$name"); then
+      kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+      stopped+=("$pid")
+    fi
+    rm -f "$cluster_dir/run/$name.pid"
+  done
+  for pid in "${stopped[@]}"; do
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL -- "-$pid" 2>/dev/null || true
+  done
+  echo "cluster: stopped ${#stopped[@]} process(es)" >&2
+}
+
+cluster_delete() {
+  cluster_down
+  rm -rf "$cluster_dir"
+  echo "cluster: deleted $cluster_dir" >&2
+}
+
+cluster_status() {
+  local name pid rc=0
+  for name in "${cluster_components[@]}"; do
+    if pid=$(cluster_pid "$name"); then echo "$name: running (pid $pid)"; else echo "$name: stopped"; rc=3; fi
+  done
+  if ((rc == 0)); then cluster_kubectl get nodes; fi
+  return $rc
+}
