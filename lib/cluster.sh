@@ -87,7 +87,7 @@ cluster_up() {
   cluster_start kube-scheduler --kubeconfig "$kubeconfig" --leader-elect=false --bind-address 127.0.0.1 --secure-port 0
   cluster_start kwok --kubeconfig "$kubeconfig" --manage-all-nodes=false \
     --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake --cidr 10.244.0.0/16 --node-ip 127.0.0.2 \
-    --server-address 127.0.0.1:0 --node-lease-duration-seconds 40
+    --server-address 127.0.0.1:0 --node-lease-duration-seconds 40 --config "$project_dir/lib/kwok-stages.yaml"
   cluster_nodes
   cluster_wait "the default ServiceAccount" 60 cluster_kubectl get serviceaccount default --namespace default
   cluster_wait "ready nodes" 60 cluster_all_nodes_ready

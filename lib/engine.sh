@@ -5,10 +5,12 @@
 # The dev stack's encrypted values use this passphrase. It protects nothing: dev holds no real
 # secrets. Staging and production take theirs from PULUMI_CONFIG_PASSPHRASE (or a cloud KMS).
 DEV_PASSPHRASE=mlapi-dev-only-passphrase
-program_jar=$project_dir/target/mlapi.jar
+# The jar that Pulumi.yaml names as the program.
+program_jar=$project_dir/$(sed -n 's/^ *binary: *//p' "$project_dir/Pulumi.yaml")
 
 engine_env() {
-  export PATH=$project_dir/.tools/bin:$PATH
+  export PATH=$project_dir/lib/bin:$project_dir/.tools/bin:$PATH
+  export MLAPI_PROJECT_DIR=$project_dir MLAPI_PROGRAM_BINARY=$program_jar
   export PULUMI_HOME=$MLAPI_HOME/pulumi-home
   export PULUMI_BACKEND_URL=file://$MLAPI_HOME/backend
   export PULUMI_SKIP_UPDATE_CHECK=true

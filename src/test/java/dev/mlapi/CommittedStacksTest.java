@@ -131,6 +131,8 @@ class CommittedStacksTest {
         JsonNode podLabels = deployment.inputs().at("/spec/template/metadata/labels");
         selector.fields().forEachRemaining(e -> assertEquals(e.getValue(), podLabels.get(e.getKey()), e.getKey()));
         assertEquals(selector, run.one(SERVICE).inputs().at("/spec/selector"));
+        assertFalse(run.one(SERVICE).inputs().at("/metadata/labels").has("app.kubernetes.io/version"),
+                "a new image must not touch objects that do not run it");
         run.resources().stream().filter(r -> r.type().startsWith("kubernetes:"))
                 .forEach(r -> assertTrue(r.at("/metadata/name").length() <= 63, r.type()));
     }

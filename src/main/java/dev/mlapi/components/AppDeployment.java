@@ -72,7 +72,7 @@ final class AppDeployment {
         }
         Duration await = Duration.ofSeconds(rolloutDeadline + 60L);
         return new Deployment(labels.name(), DeploymentArgs.builder()
-                .metadata(scope.metadata(labels.name(), AppLabels.INFERENCE))
+                .metadata(scope.workloadMetadata(labels.name(), AppLabels.INFERENCE))
                 .spec(spec.build())
                 .build(), CustomResourceOptions.builder()
                 .parent(scope.parent())
@@ -82,7 +82,7 @@ final class AppDeployment {
 
     private static ObjectMetaArgs podMetadata(MlApiConfig c, AppLabels labels) {
         Map<String, String> podLabels = new LinkedHashMap<>(c.podLabels());
-        podLabels.putAll(labels.all(AppLabels.INFERENCE));
+        podLabels.putAll(labels.workload(AppLabels.INFERENCE));
         var metadata = ObjectMetaArgs.builder().labels(podLabels);
         Inputs.ifAny(c.podAnnotations(), metadata::annotations);
         return metadata.build();

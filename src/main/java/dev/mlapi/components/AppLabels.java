@@ -47,13 +47,22 @@ final class AppLabels {
         return labels;
     }
 
-    /** Every recommended label, for objects and pod templates. */
+    /** The recommended labels of objects that do not change with the image: Service, ServiceAccount and the like. */
     Map<String, String> all(String component) {
         Map<String, String> labels = selector(component);
-        labels.put("app.kubernetes.io/version", version);
         labels.put("app.kubernetes.io/part-of", name);
         labels.put("app.kubernetes.io/managed-by", "pulumi");
         labels.put("environment", environment);
+        return labels;
+    }
+
+    /**
+     * Labels of what runs the image (Deployment, pods, test Job), with its version. Kept off the
+     * other objects so that a new image changes only what it must.
+     */
+    Map<String, String> workload(String component) {
+        Map<String, String> labels = all(component);
+        labels.put("app.kubernetes.io/version", version);
         return labels;
     }
 

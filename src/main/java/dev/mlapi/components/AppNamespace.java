@@ -22,7 +22,6 @@ final class AppNamespace {
         }
         Map<String, String> nsLabels = new LinkedHashMap<>(labels.all(AppLabels.INFERENCE));
         nsLabels.remove("app.kubernetes.io/component");
-        nsLabels.remove("app.kubernetes.io/version");
         nsLabels.put("pod-security.kubernetes.io/enforce", "restricted");
         nsLabels.put("pod-security.kubernetes.io/warn", "restricted");
         var namespace = new Namespace(name, NamespaceArgs.builder()

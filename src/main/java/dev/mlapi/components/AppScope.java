@@ -22,7 +22,16 @@ record AppScope(MlApiConfig config, AppLabels labels, Output<String> namespace, 
     }
 
     ObjectMetaArgs metadata(String name, String component, Map<String, String> annotations) {
-        var metadata = ObjectMetaArgs.builder().name(name).namespace(namespace).labels(labels.all(component));
+        return metadata(name, labels.all(component), annotations);
+    }
+
+    /** Metadata for an object that runs the image, labelled with its version. */
+    ObjectMetaArgs workloadMetadata(String name, String component) {
+        return metadata(name, labels.workload(component), Map.of());
+    }
+
+    private ObjectMetaArgs metadata(String name, Map<String, String> objectLabels, Map<String, String> annotations) {
+        var metadata = ObjectMetaArgs.builder().name(name).namespace(namespace).labels(objectLabels);
         Inputs.ifAny(annotations, metadata::annotations);
         return metadata.build();
     }

@@ -1,0 +1,240 @@
+package dev.mlapi.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The real engine, provider and API server: a copy of the project brings its stacks up on a
+ * local cluster it starts itself, from empty state. What is checked is read back from the
+ * cluster with kubectl, not from the program. kwok plays the nodes: it marks pods running and
+ * ready and Job pods succeeded, so readiness here means scheduled, not that a container ran.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LocalClusterIT {
+    private static final JsonMapper JSON = new JsonMapper();
+    private static final String DEV_NS = "sentiment-api-dev";
+    private static Project project;
+
+    @BeforeAll
+    static void copyProject() throws IOException {
+        Path root = Path.of("").toAbsolutePath();
+        Path dir = root.resolve("target/e2e");
+        if (Files.exists(dir.resolve("mlapi"))) {
+            // A cluster left by an earlier, interrupted run: stop it before removing its files.
+            Project.at(dir).mlapi("cluster", "delete");
+        }
+        deleteTree(dir);
+        project = Project.copy(root, Files.createDirectories(dir));
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (project != null) {
+            project.mlapi("cluster", "down");
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aConfigErrorAbortsUpBeforeAnythingIsCreated() throws IOException {
+        String good = project.read("Pulumi.dev.yaml");
+        project.write("Pulumi.dev.yaml", good.replace("mlapi:env:", "mlapi:replicas: -1\n  mlapi:env:"));
+        Project.Result result = project.mlapi("up", "dev");
+        project.write("Pulumi.dev.yaml", good);
+
+        assertNotEquals(0, result.exitCode());
+        assertTrue(result.output().contains("[dev] mlapi:replicas: must not be negative"), result.output());
+        assertEquals(List.of(), names(project.kubectlJson("get", "namespaces")).stream().filter(n -> n.startsWith("sentiment-api")).toList());
+    }
+
+    @Test
+    @Order(2)
+    void upCreatesEveryObjectAndTheApiBecomesAvailable() {
+        Project.Result up = project.mlapi("up", "dev").assertOk("up dev");
+
+        JsonNode ns = project.kubectlJson("get", "namespace", DEV_NS);
+        assertEquals("restricted", ns.at("/metadata/labels/pod-security.kubernetes.io~1enforce").asText());
+        assertEquals(Set.of("sentiment-api"), Set.copyOf(names(project.kubectlJson("get", "serviceaccounts", "-n", DEV_NS, "-l", "app.kubernetes.io/managed-by=pulumi"))));
+
+        JsonNode deployment = project.kubectlJson("get", "deployment", "sentiment-api", "-n", DEV_NS);
+        assertEquals(1, deployment.at("/status/availableReplicas").asInt(), deployment.at("/status").toString());
+        assertEquals("ghcr.io/acme/sentiment-api:main", deployment.at("/spec/template/spec/containers/0/image").asText());
+        assertTrue(deployment.at("/spec/template/spec/securityContext/runAsNonRoot").asBoolean());
+
+        JsonNode endpoints = project.kubectlJson("get", "endpoints", "sentiment-api", "-n", DEV_NS);
+        assertEquals(1, endpoints.at("/subsets/0/addresses").size(), endpoints.toString());
+        assertEquals(8080, endpoints.at("/subsets/0/ports/0/port").asInt());
+
+        JsonNode jobs = project.kubectlJson("get", "jobs", "-n", DEV_NS, "-l", "app.kubernetes.io/component=connection-test");
+        assertEquals(1, jobs.get("items").size());
+        assertEquals(1, jobs.at("/items/0/status/succeeded").asInt(), jobs.toString());
+
+        JsonNode outputs = outputs("dev");
+        assertEquals(DEV_NS, outputs.get("namespace").asText());
+        assertEquals("http://sentiment-api.sentiment-api-dev.svc.cluster.local", outputs.get("url").asText());
+        assertEquals("ghcr.io/acme/sentiment-api:main", outputs.get("image").asText());
+        assertTrue(up.output().contains("portForwardCommand"), "up prints the stack outputs");
+    }
+
+    @Test
+    @Order(3)
+    void aSecondPreviewFindsNothingToChange() {
+        project.mlapi("preview", "dev", "--expect-no-changes").assertOk("preview --expect-no-changes");
+    }
+
+    @Test
+    @Order(4)
+    void aNewImageTagUpdatesTheDeploymentAndRerunsTheConnectionTest() throws IOException {
+        String before = project.read("Pulumi.dev.yaml");
+        project.write("Pulumi.dev.yaml", before.replace("tag: main", "tag: 1.5.0-rc.1"));
+        String oldGeneration = project.kubectlJson("get", "deployment", "sentiment-api", "-n", DEV_NS)
+                .at("/status/observedGeneration").asText();
+
+        Project.Result preview = project.mlapi("preview", "dev", "--json").assertOk("preview --json");
+        Set<String> changes = new TreeSet<>();
+        JsonNode steps = json(preview.output()).get("steps");
+        steps.forEach(s -> {
+            String urn = s.get("urn").asText();
+            if (!s.get("op").asText().equals("same")) {
+                String type = urn.substring(urn.lastIndexOf('$') + 1, urn.lastIndexOf("::"));
+                changes.add(s.get("op").asText() + " " + urn.substring(urn.lastIndexOf("::") + 2) + " " + type);
+            }
+        });
+        assertTrue(changes.contains("update sentiment-api kubernetes:apps/v1:Deployment"), changes.toString());
+        assertTrue(changes.stream().anyMatch(c -> c.startsWith("create ") && c.contains("sentiment-api-test-")), changes.toString());
+        assertTrue(changes.stream().anyMatch(c -> c.startsWith("delete ") && c.contains("sentiment-api-test-")), changes.toString());
+        assertEquals(3, changes.size(), "only the Deployment and the test Job change: " + changes);
+
+        project.mlapi("up", "dev").assertOk("up dev with a new tag");
+        JsonNode deployment = project.kubectlJson("get", "deployment", "sentiment-api", "-n", DEV_NS);
+        assertEquals("ghcr.io/acme/sentiment-api:1.5.0-rc.1", deployment.at("/spec/template/spec/containers/0/image").asText());
+        assertNotEquals(oldGeneration, deployment.at("/status/observedGeneration").asText());
+        assertEquals(1, deployment.at("/status/updatedReplicas").asInt());
+        assertEquals("1.5.0-rc.1", deployment.at("/spec/template/metadata/labels/app.kubernetes.io~1version").asText());
+        JsonNode replicaSets = project.kubectlJson("get", "replicasets", "-n", DEV_NS);
+        assertEquals(2, replicaSets.get("items").size(), "the rollout made a second ReplicaSet");
+        project.write("Pulumi.dev.yaml", before);
+    }
+
+    @Test
+    @Order(5)
+    void stagingAndProductionComeUpSideBySide() throws IOException {
+        // Production expects its namespace and model-weights claim to exist (made by the platform team).
+        project.write("Pulumi.production.yaml", project.read("Pulumi.production.yaml")
+                .replace("config:\n", "config:\n  mlapi:namespace:\n    create: false\n"));
+        project.kubectl("create", "namespace", "sentiment-api-production").assertOk("create namespace");
+        Files.writeString(project.dir.resolve("claim.yaml"), """
+                apiVersion: v1
+                kind: PersistentVolume
+                metadata: {name: sentiment-model-weights}
+                spec:
+                  capacity: {storage: 20Gi}
+                  accessModes: [ReadOnlyMany]
+                  hostPath: {path: /var/lib/models}
+                  claimRef: {namespace: sentiment-api-production, name: sentiment-model-weights}
+                ---
+                apiVersion: v1
+                kind: PersistentVolumeClaim
+                metadata: {name: sentiment-model-weights, namespace: sentiment-api-production}
+                spec:
+                  accessModes: [ReadOnlyMany]
+                  storageClassName: ""
+                  volumeName: sentiment-model-weights
+                  resources: {requests: {storage: 20Gi}}
+                """);
+        project.kubectl("apply", "-f", "claim.yaml").assertOk("apply claim");
+
+        project.mlapiWithTestPassphrase("up", "staging").assertOk("up staging");
+        project.mlapiWithTestPassphrase("up", "production").assertOk("up production");
+
+        for (String stack : List.of("dev", "staging", "production")) {
+            JsonNode deployment = project.kubectlJson("get", "deployment", "sentiment-api", "-n", "sentiment-api-" + stack);
+            assertTrue(deployment.at("/status/availableReplicas").asInt() >= 1, stack + ": " + deployment.at("/status"));
+        }
+        assertEquals(1, project.kubectlJson("get", "pdb", "-n", "sentiment-api-staging").get("items").size());
+        assertEquals(1, project.kubectlJson("get", "ingress", "-n", "sentiment-api-staging").get("items").size());
+        JsonNode hpa = project.kubectlJson("get", "hpa", "sentiment-api", "-n", "sentiment-api-production");
+        assertEquals(3, hpa.at("/spec/minReplicas").asInt());
+        JsonNode pods = project.kubectlJson("get", "pods", "-n", "sentiment-api-production", "-l", "app.kubernetes.io/component=inference");
+        for (JsonNode pod : pods.get("items")) {
+            assertTrue(pod.at("/spec/nodeName").asText().startsWith("gpu-"), "GPU pods land on GPU nodes: " + pod.at("/spec/nodeName"));
+        }
+    }
+
+    @Test
+    @Order(6)
+    void destroyLeavesNoneOfOurObjects() {
+        project.mlapiWithTestPassphrase("destroy", "production").assertOk("destroy production");
+        project.mlapiWithTestPassphrase("destroy", "staging").assertOk("destroy staging");
+        project.mlapi("destroy", "dev").assertOk("destroy dev");
+
+        JsonNode left = project.kubectlJson("get", "all,serviceaccounts,pdb,ingress,hpa,configmaps", "--all-namespaces",
+                "-l", "app.kubernetes.io/managed-by=pulumi");
+        assertEquals(0, left.get("items").size(), left.toString());
+        List<String> namespaces = names(project.kubectlJson("get", "namespaces"));
+        assertFalse(namespaces.contains(DEV_NS), namespaces.toString());
+        assertFalse(namespaces.contains("sentiment-api-staging"), namespaces.toString());
+    }
+
+    @Test
+    @Order(7)
+    void clusterDownLeavesNoProcesses() throws IOException {
+        List<Long> pids = new ArrayList<>();
+        try (var files = Files.list(project.home.resolve("cluster/run"))) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                pids.add(Long.parseLong(Files.readString(f).trim()));
+            }
+        }
+        assertEquals(5, pids.size(), "etcd, API server, controller manager, scheduler and kwok were running");
+        project.mlapi("cluster", "down").assertOk("cluster down");
+        for (long pid : pids) {
+            assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "process " + pid + " still runs");
+        }
+        assertFalse(project.mlapi("cluster", "status").exitCode() == 0);
+    }
+
+    private static JsonNode outputs(String stack) {
+        return json(project.mlapi("output", stack, "--json").assertOk("stack output").output());
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text.substring(text.indexOf('{')));
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + text, e);
+        }
+    }
+
+    private static List<String> names(JsonNode list) {
+        List<String> names = new ArrayList<>();
+        list.get("items").forEach(i -> names.add(i.at("/metadata/name").asText()));
+        return names;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package dev.mlapi.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A copy of the project in a temporary folder, driven through its own ./mlapi command the way a
+ * user drives it, against a cluster and state of its own (other ports than a developer's).
+ */
+final class Project {
+    static final String TEST_PASSPHRASE = "e2e-test-passphrase";
+    private static final JsonMapper JSON = new JsonMapper();
+    private static final List<String> COPIED = List.of("mlapi", "lib", "tools", "pom.xml", "src", "Pulumi.yaml",
+            "Pulumi.dev.yaml", "Pulumi.staging.yaml", "Pulumi.production.yaml", "target/mlapi.jar", ".tools");
+
+    final Path dir;
+    final Path home;
+
+    private Project(Path dir) {
+        this.dir = dir;
+        this.home = dir.resolve(".state");
+    }
+
+    static Project at(Path dir) {
+        return new Project(dir);
+    }
+
+    /** A copy of the working tree's project, with the jar already built. */
+    static Project copy(Path source, Path into) throws IOException {
+        for (String entry : COPIED) {
+            Path from = source.resolve(entry);
+            if (!Files.exists(from, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new IllegalStateException(from + " is missing; run ./mlapi test, which builds it first");
+            }
+            try (Stream<Path> tree = Files.walk(from)) {
+                for (Path p : (Iterable<Path>) tree::iterator) {
+                    Path to = into.resolve(source.relativize(p));
+                    if (Files.isSymbolicLink(p)) {
+                        Files.createDirectories(to.getParent());
+                        Files.createSymbolicLink(to, Files.readSymbolicLink(p));
+                    } else if (Files.isDirectory(p)) {
+                        Files.createDirectories(to);
+                    } else {
+                        Files.createDirectories(to.getParent());
+                        Files.copy(p, to, StandardCopyOption.COPY_ATTRIBUTES);
+                    }
+                }
+            }
+        }
+        // The copied jar is newer than the copied sources, so ./mlapi does not rebuild it.
+        Files.setLastModifiedTime(into.resolve("target/mlapi.jar"), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+        return new Project(into);
+    }
+
+    record Result(int exitCode, String output) {
+        Result assertOk(String what) {
+            if (exitCode != 0) {
+                throw new AssertionError(what + " failed with exit code " + exitCode + ":\n" + output);
+            }
+            return this;
+        }
+    }
+
+    Result mlapi(String... args) {
+        return mlapi(Map.of(), args);
+    }
+
+    /** Staging and production are not the dev stack: their copies here use a test passphrase. */
+    Result mlapiWithTestPassphrase(String... args) {
+        return mlapi(Map.of("PULUMI_CONFIG_PASSPHRASE", TEST_PASSPHRASE), args);
+    }
+
+    Result mlapi(Map<String, String> env, String... args) {
+        List<String> command = new ArrayList<>(List.of("./mlapi"));
+        command.addAll(List.of(args));
+        return run(command, env);
+    }
+
+    Result kubectl(String... args) {
+        List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", home.resolve("cluster/kubeconfig").toString()));
+        command.addAll(List.of(args));
+        return run(command, Map.of());
+    }
+
+    JsonNode kubectlJson(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("-o", "json"));
+        String out = kubectl(all.toArray(String[]::new)).assertOk("kubectl " + String.join(" ", args)).output();
+        try {
+            return JSON.readTree(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(out, e);
+        }
+    }
+
+    String read(String file) throws IOException {
+        return Files.readString(dir.resolve(file));
+    }
+
+    void write(String file, String content) throws IOException {
+        Files.writeString(dir.resolve(file), content);
+    }
+
+    private Result run(List<String> command, Map<String, String> env) {
+        try {
+            Path log = Files.createTempFile(dir, "run", ".log");
+            ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().put("MLAPI_HOME", home.toString());
+            pb.environment().put("MLAPI_APISERVER_PORT", "26443");
+            pb.environment().put("MLAPI_ETCD_PORT", "22379");
+            pb.environment().remove("PULUMI_CONFIG_PASSPHRASE");
+            pb.environment().putAll(env);
+            Process process = pb.start();
+            if (!process.waitFor(15, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new AssertionError(command + " timed out");
+            }
+            String output = Files.readString(log, StandardCharsets.UTF_8);
+            Files.delete(log);
+            return new Result(process.exitValue(), output);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
