@@ -59,3 +59,48 @@ engine_run() { # up|preview|destroy|refresh|output stack [pulumi flags]
     output) pulumi stack output --stack "$stack" "$@" ;;
   esac
 }
+
+# Renders a stack's manifests into a folder instead of applying them, through the provider's
+# kubernetes:renderYamlToDirectory setting on a scratch copy of the project's stack file, with
+# state of its own: the real stack's state and files never see rendered objects. The local
+# API server then checks the manifests with a server-side dry run.
+engine_render() { # stack [folder]
+  local stack=${1:?usage: ./mlapi render <stack> [folder]}
+  local out=${2:-$MLAPI_HOME/rendered/$stack}
+  local scratch=$MLAPI_HOME/render/$stack
+  tools/build pulumi pulumi-language-java pulumi-resource-kubernetes etcd kube-apiserver kube-controller-manager kube-scheduler kwok
+  engine_env
+  cluster_up
+  program_build
+  mkdir -p "$out"
+  out=$(cd "$out" && pwd)
+  rm -rf "$scratch" "${out:?}"/*
+  mkdir -p "$scratch/backend"
+  cp Pulumi.yaml "Pulumi.$stack.yaml" "$scratch/"
+  stack_passphrase "$stack"
+  (
+    cd "$scratch"
+    export PULUMI_BACKEND_URL=file://$scratch/backend
+    pulumi stack init --non-interactive "$stack" >/dev/null
+    pulumi config set --stack "$stack" kubernetes:renderYamlToDirectory "$out"
+    pulumi up --yes --skip-preview --non-interactive --suppress-outputs --stack "$stack" >up.log 2>&1 \
+      || { cat up.log >&2; exit 1; }
+  )
+  render_dry_run "$out"
+  echo "render: $(find "$out" -name '*.yaml' | wc -l) manifests in $out, accepted by a server-side dry run" >&2
+}
+
+# Namespaces first, for real (a dry run cannot create what the rest lives in), then everything.
+render_dry_run() {
+  local dir=$1 created=() ns
+  for ns in $(cluster_kubectl create --dry-run=client -f "$dir/1-manifest" -o jsonpath='{.metadata.namespace}{"\n"}' 2>/dev/null | sort -u); do
+    if ! cluster_kubectl get namespace "$ns" >/dev/null 2>&1; then
+      cluster_kubectl create namespace "$ns" >/dev/null
+      created+=("$ns")
+    fi
+  done
+  local rc=0
+  cluster_kubectl apply --dry-run=server -f "$dir/1-manifest" >"$MLAPI_HOME/render/dry-run.log" 2>&1 || rc=$?
+  for ns in "${created[@]}"; do cluster_kubectl delete namespace "$ns" >/dev/null; done
+  if ((rc != 0)); then cat "$MLAPI_HOME/render/dry-run.log" >&2; return $rc; fi
+}

@@ -136,6 +136,24 @@ class LocalClusterIT {
 
     @Test
     @Order(5)
+    void renderWritesManifestsTheApiServerAcceptsAndAppliesNothing() throws IOException {
+        Path out = project.dir.resolve("rendered-production");
+        project.mlapiWithTestPassphrase("render", "production", out.toString()).assertOk("render production");
+
+        List<String> files;
+        try (var list = Files.list(out.resolve("1-manifest"))) {
+            files = list.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        assertEquals(8, files.size(), files.toString());
+        String deployment = Files.readString(out.resolve("1-manifest/apps_v1-deployment-sentiment-api-production-sentiment-api.yaml"));
+        assertTrue(deployment.contains("image: ghcr.io/acme/sentiment-api@sha256:4b5e1a0c9d8f7e6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a"), deployment);
+        assertFalse(names(project.kubectlJson("get", "namespaces")).contains("sentiment-api-production"), "render created nothing");
+        assertFalse(Files.readString(project.dir.resolve("Pulumi.production.yaml")).contains("renderYamlToDirectory"),
+                "the stack file is left as it was");
+    }
+
+    @Test
+    @Order(6)
     void stagingAndProductionComeUpSideBySide() throws IOException {
         // Production expects its namespace and model-weights claim to exist (made by the platform team).
         project.write("Pulumi.production.yaml", project.read("Pulumi.production.yaml")
@@ -180,7 +198,7 @@ class LocalClusterIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void destroyLeavesNoneOfOurObjects() {
         project.mlapiWithTestPassphrase("destroy", "production").assertOk("destroy production");
         project.mlapiWithTestPassphrase("destroy", "staging").assertOk("destroy staging");
@@ -195,7 +213,7 @@ class LocalClusterIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void clusterDownLeavesNoProcesses() throws IOException {
         List<Long> pids = new ArrayList<>();
         try (var files = Files.list(project.home.resolve("cluster/run"))) {
