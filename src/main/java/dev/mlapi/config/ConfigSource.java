@@ -2,6 +2,7 @@ package dev.mlapi.config;
 
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /** Where a stack's {@code mlapi:} values come from: the engine at run time, or a stack file. */
 public interface ConfigSource {
@@ -12,4 +13,15 @@ public interface ConfigSource {
 
     /** A value as the engine passes it: scalars as text, structured values as JSON. */
     Optional<String> get(String key);
+
+    static ConfigSource of(String stack, Set<String> keys, Function<String, Optional<String>> values) {
+        return new Lookup(stack, Set.copyOf(keys), values);
+    }
+
+    record Lookup(String stack, Set<String> keys, Function<String, Optional<String>> values) implements ConfigSource {
+        @Override
+        public Optional<String> get(String key) {
+            return values.apply(key);
+        }
+    }
 }

@@ -59,7 +59,11 @@ public record MlApiConfig(
             if (tag != null) {
                 return tag;
             }
-            return digest == null ? null : digest.substring(digest.indexOf(':') + 1, Math.min(digest.length(), digest.indexOf(':') + 13));
+            if (digest == null) {
+                return null;
+            }
+            String hex = digest.substring(digest.indexOf(':') + 1);
+            return hex.substring(0, Math.min(12, hex.length()));
         }
     }
 

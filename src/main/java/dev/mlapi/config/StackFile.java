@@ -94,23 +94,7 @@ public final class StackFile {
     /** This file as a config source, for checking it without the engine. */
     public ConfigSource source(UnaryOperator<String> decrypt) {
         Map<String, String> values = engineConfig(decrypt);
-        Set<String> keys = keys();
-        return new ConfigSource() {
-            @Override
-            public String stack() {
-                return stack;
-            }
-
-            @Override
-            public Set<String> keys() {
-                return keys;
-            }
-
-            @Override
-            public Optional<String> get(String key) {
-                return Optional.ofNullable(values.get(NAMESPACE + key));
-            }
-        };
+        return ConfigSource.of(stack, keys(), key -> Optional.ofNullable(values.get(NAMESPACE + key)));
     }
 
     private static JsonNode decryptAll(JsonNode node, UnaryOperator<String> decrypt) {
