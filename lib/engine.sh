@@ -104,3 +104,23 @@ render_dry_run() {
   for ns in "${created[@]}"; do cluster_kubectl delete namespace "$ns" >/dev/null; done
   if ((rc != 0)); then cat "$MLAPI_HOME/render/dry-run.log" >&2; return $rc; fi
 }
+
+# The delivery subcommands run in the program's jar (dev.mlapi.delivery.DeliveryCommand).
+delivery() {
+  program_build >&2
+  java -cp "$program_jar" dev.mlapi.delivery.DeliveryCommand "$@"
+}
+
+promotion() { # promote|check-promotion from to [--image REF]
+  local command=$1 from=${2:?usage: ./mlapi $1 <from> <to> [--image REF]} to=${3:?usage: ./mlapi $1 <from> <to> [--image REF]} image
+  if [[ ${4:-} == --image ]]; then image=${5:?--image needs a reference}; else image=$(deployed_image "$from"); fi
+  delivery "$command" "$from" "$to" "$image"
+}
+
+# The image a stack last deployed, from its state.
+deployed_image() {
+  tools/build pulumi pulumi-language-java pulumi-resource-kubernetes
+  engine_env
+  stack_passphrase "$1"
+  pulumi stack output image --stack "$1"
+}

@@ -1,0 +1,34 @@
+package dev.mlapi.delivery;
+
+import dev.mlapi.config.Environment;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Which stacks a set of changed files can change: a stack file affects its own stack; the
+ * program, its build and its project file affect every stack; documentation and CI files none.
+ */
+public final class AffectedStacks {
+    private static final Pattern STACK_FILE = Pattern.compile("^Pulumi\\.([^./]+)\\.yaml$");
+    private static final List<Pattern> PROGRAM = List.of(
+            Pattern.compile("^src/main/.*"), Pattern.compile("^pom\\.xml$"), Pattern.compile("^Pulumi\\.yaml$"));
+
+    private AffectedStacks() {}
+
+    public static List<Environment> of(Collection<String> changedFiles, List<Environment> candidates) {
+        if (changedFiles.stream().anyMatch(f -> PROGRAM.stream().anyMatch(p -> p.matcher(f).matches()))) {
+            return candidates;
+        }
+        return candidates.stream()
+                .filter(stack -> changedFiles.stream().map(AffectedStacks::stackOf).anyMatch(s -> s.equals(Optional.of(stack))))
+                .toList();
+    }
+
+    private static Optional<Environment> stackOf(String file) {
+        Matcher m = STACK_FILE.matcher(file);
+        return m.matches() ? Environment.fromId(m.group(1)) : Optional.empty();
+    }
+}

@@ -1,0 +1,35 @@
+package dev.mlapi.delivery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.mlapi.config.Environment;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AffectedStacksTest {
+    private static final List<Environment> ALL = List.of(Environment.DEV, Environment.STAGING, Environment.PRODUCTION);
+
+    @Test
+    void aStackFileAffectsItsStackOnly() {
+        assertEquals(List.of(Environment.STAGING), AffectedStacks.of(List.of("Pulumi.staging.yaml", "README.md"), ALL));
+    }
+
+    @Test
+    void programChangesAffectEveryStack() {
+        assertEquals(ALL, AffectedStacks.of(List.of("src/main/java/dev/mlapi/App.java"), ALL));
+        assertEquals(ALL, AffectedStacks.of(List.of("pom.xml"), ALL));
+        assertEquals(ALL, AffectedStacks.of(List.of("Pulumi.yaml"), ALL));
+    }
+
+    @Test
+    void documentationTestsAndUnknownStacksAffectNone() {
+        assertEquals(List.of(), AffectedStacks.of(List.of("docs/BRANCHING.md", "src/test/java/X.java", "Pulumi.alice.yaml"), ALL));
+    }
+
+    @Test
+    void onlyTheBranchsStacksArePreviewed() {
+        assertEquals(List.of(Environment.DEV, Environment.STAGING),
+                AffectedStacks.of(List.of("src/main/resources/dev/mlapi/config/defaults.yaml"), List.of(Environment.DEV, Environment.STAGING)));
+        assertEquals(List.of(), AffectedStacks.of(List.of("Pulumi.production.yaml"), List.of(Environment.DEV, Environment.STAGING)));
+    }
+}
