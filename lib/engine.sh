@@ -111,10 +111,23 @@ delivery() {
   java -cp "$program_jar" dev.mlapi.delivery.DeliveryCommand "$@"
 }
 
-promotion() { # promote|check-promotion from to [--image REF]
-  local command=$1 from=${2:?usage: ./mlapi $1 <from> <to> [--image REF]} to=${3:?usage: ./mlapi $1 <from> <to> [--image REF]} image
-  if [[ ${4:-} == --image ]]; then image=${5:?--image needs a reference}; else image=$(deployed_image "$from"); fi
+promotion() { # promote|check-promotion from to [--image REF] [--commit]
+  local command=$1 from=${2:?usage: ./mlapi $1 <from> <to> [--image REF] [--commit]} to=${3:?usage: ./mlapi $1 <from> <to> [--image REF] [--commit]}
+  local image="" commit=false
+  shift 3
+  while (($#)); do
+    case $1 in
+      --image) image=${2:?--image needs a reference}; shift 2 ;;
+      --commit) commit=true; shift ;;
+      *) echo "mlapi: unknown option $1" >&2; return 2 ;;
+    esac
+  done
+  [[ -n $image ]] || image=$(deployed_image "$from")
   delivery "$command" "$from" "$to" "$image"
+  if [[ $command == promote && $commit == true ]]; then
+    git commit --quiet --message "Promote $image from $from to $to" -- "Pulumi.$to.yaml"
+    git log --oneline -1
+  fi
 }
 
 # The image a stack last deployed, from its state.

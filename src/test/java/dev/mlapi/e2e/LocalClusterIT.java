@@ -189,6 +189,9 @@ class LocalClusterIT {
         }
         assertEquals(1, project.kubectlJson("get", "pdb", "-n", "sentiment-api-staging").get("items").size());
         assertEquals(1, project.kubectlJson("get", "ingress", "-n", "sentiment-api-staging").get("items").size());
+        Project.Result check = project.mlapiWithTestPassphrase("check-promotion", "staging", "production");
+        assertNotEquals(0, check.exitCode(), "production runs a digest staging never ran");
+        assertTrue(check.output().contains("but staging ran ghcr.io/acme/sentiment-api:1.4.2"), check.output());
         JsonNode hpa = project.kubectlJson("get", "hpa", "sentiment-api", "-n", "sentiment-api-production");
         assertEquals(3, hpa.at("/spec/minReplicas").asInt());
         JsonNode pods = project.kubectlJson("get", "pods", "-n", "sentiment-api-production", "-l", "app.kubernetes.io/component=inference");
