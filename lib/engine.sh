@@ -105,10 +105,16 @@ render_dry_run() {
   if ((rc != 0)); then cat "$MLAPI_HOME/render/dry-run.log" >&2; return $rc; fi
 }
 
-# The delivery subcommands run in the program's jar (dev.mlapi.delivery.DeliveryCommand).
-delivery() {
+# Subcommands written in Java run from the program's jar: program_main <class> [args].
+program_main() {
+  local main=$1
+  shift
   program_build >&2
-  java -cp "$program_jar" dev.mlapi.delivery.DeliveryCommand "$@"
+  java -cp "$program_jar" "$main" "$@"
+}
+
+delivery() {
+  program_main dev.mlapi.delivery.DeliveryCommand "$@"
 }
 
 promotion() { # promote|check-promotion from to [--image REF] [--commit]

@@ -27,6 +27,9 @@ final class ConfigValidator {
     private static final List<String> NODE_OPERATORS = List.of("In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt");
     private static final String DIGEST_EXAMPLE = "mlapi:image.digest: sha256:" + "0123456789abcdef".repeat(4);
 
+    private static final int MAX_REPLICAS = 1000;
+    private static final int MAX_MODEL_LOAD_SECONDS = 2 * 3600;
+
     private final String stack;
     private final JsonNode stated;
     private final List<ConfigProblem> problems = new ArrayList<>();
@@ -37,8 +40,8 @@ final class ConfigValidator {
     }
 
     List<ConfigProblem> validate(MlApiConfig c) {
-        check(c.name() != null, "name", "is required: the name of your ML API, used for every object", "mlapi:name: sentiment-api");
-        if (c.name() != null) {
+        check(c.name() != null && !c.name().isBlank(), "name", "is required: the name of your ML API, used for every object", "mlapi:name: sentiment-api");
+        if (c.name() != null && !c.name().isBlank()) {
             dnsLabel("name", c.name(), "sentiment-api");
         }
         namespace(c.namespace());
@@ -103,6 +106,7 @@ final class ConfigValidator {
 
     private void replicas(MlApiConfig c) {
         check(c.replicas() >= 0, "replicas", "must not be negative", "mlapi:replicas: 2");
+        check(c.replicas() <= MAX_REPLICAS, "replicas", c.replicas() + " is more than " + MAX_REPLICAS + " replicas", "mlapi:replicas: 3");
         if (c.autoscaling().enabled() && stated.has("replicas")) {
             problems.add(problem("replicas", "is pinned while autoscaling is on; the autoscaler owns the replica count",
                     "mlapi:autoscaling.minReplicas: " + c.replicas()));
@@ -161,6 +165,8 @@ final class ConfigValidator {
         positive("probes.timeoutSeconds", p.timeoutSeconds(), "mlapi:probes.timeoutSeconds: 5");
         positive("probes.failureThreshold", p.failureThreshold(), "mlapi:probes.failureThreshold: 3");
         positive("probes.modelLoadTimeoutSeconds", p.modelLoadTimeoutSeconds(), "mlapi:probes.modelLoadTimeoutSeconds: 600");
+        check(p.modelLoadTimeoutSeconds() <= MAX_MODEL_LOAD_SECONDS, "probes.modelLoadTimeoutSeconds",
+                "is more than " + MAX_MODEL_LOAD_SECONDS / 3600 + " hours; a rollout would wait that long for a stuck pod", "mlapi:probes.modelLoadTimeoutSeconds: 900");
         if (p.timeoutSeconds() > 0 && p.periodSeconds() > 0) {
             check(p.timeoutSeconds() <= p.periodSeconds(), "probes.timeoutSeconds", "is longer than probes.periodSeconds, so probes would overlap", "mlapi:probes.timeoutSeconds: 5");
         }
@@ -187,6 +193,7 @@ final class ConfigValidator {
             return;
         }
         check(a.minReplicas() >= 1, "autoscaling.minReplicas", "must be at least 1", "mlapi:autoscaling.minReplicas: 2");
+        check(a.maxReplicas() <= MAX_REPLICAS, "autoscaling.maxReplicas", a.maxReplicas() + " is more than " + MAX_REPLICAS + " replicas", "mlapi:autoscaling.maxReplicas: 12");
         check(a.maxReplicas() >= a.minReplicas(), "autoscaling.maxReplicas",
                 "(" + a.maxReplicas() + ") is below autoscaling.minReplicas (" + a.minReplicas() + ")", "mlapi:autoscaling.maxReplicas: " + Math.max(a.minReplicas(), 2) * 2);
         check(a.targetCpuUtilization() != null || a.targetMemoryUtilization() != null, "autoscaling.targetCpuUtilization",
@@ -315,7 +322,9 @@ final class ConfigValidator {
     }
 
     private void dnsLabel(String key, String value, String good) {
-        check(KubernetesNames.isDnsLabel(value), key, "'" + value + "' is not a DNS-1123 label (lower-case letters, digits and '-', at most 63)", "mlapi:" + key + ": " + good);
+        String lookAlike = value.chars().anyMatch(ch -> ch > 127) ? " (it has characters outside ASCII that look like letters)" : "";
+        check(KubernetesNames.isDnsLabel(value), key, "'" + value + "' is not a DNS-1123 label (lower-case letters, digits and '-', at most 63)" + lookAlike,
+                "mlapi:" + key + ": " + good);
     }
 
     private void port(String key, Integer port, String example) {

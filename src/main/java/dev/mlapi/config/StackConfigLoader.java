@@ -1,6 +1,7 @@
 package dev.mlapi.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -67,10 +68,10 @@ public final class StackConfigLoader {
             throw new InvalidConfigException(stack, problems);
         }
         ObjectNode defaults = DEFAULTS.get("all").deepCopy();
-        merge(defaults, DEFAULTS.get(environment.get().id()));
+        merge(defaults, DEFAULTS.get(environment.get().id()), MlApiConfig.class);
         defaults.put("environment", environment.get().id());
         ObjectNode merged = defaults.deepCopy();
-        merge(merged, stated);
+        merge(merged, stated, MlApiConfig.class);
 
         findUnknownFields(stack, stated, MlApiConfig.class, "", problems);
         Object[] values = new Object[FIELDS.length];
@@ -140,6 +141,10 @@ public final class StackConfigLoader {
         JavaType type = BINDER.getTypeFactory().constructType(field.getGenericType());
         try {
             return BINDER.treeToValue(node, type);
+        } catch (InputCoercionException e) {
+            problems.add(new ConfigProblem(stack, field.getName(), "has a number too large for it: "
+                    + e.getOriginalMessage().replaceAll(" \\([-\\d]+ - [-\\d]+\\)$", ""), exampleFor(field.getName())));
+            return null;
         } catch (JsonProcessingException e) {
             String path = field.getName() + pathOf(e);
             JsonNode given = valueAt(node, e);
@@ -286,15 +291,21 @@ public final class StackConfigLoader {
         return type instanceof ParameterizedType p ? (Class<?>) p.getRawType() : (Class<?>) type;
     }
 
-    /** Objects merge key by key; anything else stated replaces the default. */
-    private static void merge(ObjectNode target, JsonNode overlay) {
+    /**
+     * Settings groups (records) merge field by field; anything else stated, including a map such
+     * as a node selector, replaces the default whole, so a stack can also clear one.
+     */
+    private static void merge(ObjectNode target, JsonNode overlay, Class<?> record) {
         if (overlay == null) {
             return;
         }
         overlay.fields().forEachRemaining(e -> {
             JsonNode existing = target.get(e.getKey());
-            if (existing instanceof ObjectNode existingObject && e.getValue().isObject()) {
-                merge(existingObject, e.getValue());
+            Optional<Class<?>> group = Arrays.stream(record.getRecordComponents())
+                    .filter(c -> c.getName().equals(e.getKey())).<Class<?>>map(RecordComponent::getType)
+                    .filter(Class::isRecord).findFirst();
+            if (existing instanceof ObjectNode existingObject && e.getValue().isObject() && group.isPresent()) {
+                merge(existingObject, e.getValue(), group.get());
             } else {
                 target.set(e.getKey(), e.getValue().deepCopy());
             }

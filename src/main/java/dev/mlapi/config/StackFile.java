@@ -11,17 +11,21 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** A stack settings file, {@code Pulumi.<stack>.yaml}, read as the engine reads it. */
 public final class StackFile {
     public static final String NAMESPACE = "mlapi:";
     private static final YAMLMapper YAML = new YAMLMapper();
     private static final JsonMapper JSON = new JsonMapper();
+    private static final Pattern POSITION = Pattern.compile("line (\\d+), column (\\d+)");
 
     private final String stack;
     private final Map<String, JsonNode> config;
@@ -43,13 +47,36 @@ public final class StackFile {
         try {
             JsonNode root = YAML.readTree(file.toFile());
             Map<String, JsonNode> config = new LinkedHashMap<>();
-            if (root != null && root.get("config") instanceof ObjectNode values) {
-                values.fields().forEachRemaining(e -> config.put(e.getKey(), e.getValue()));
+            JsonNode values = root == null ? null : root.get("config");
+            if (values instanceof ObjectNode settings) {
+                settings.fields().forEachRemaining(e -> config.put(e.getKey(), e.getValue()));
+            } else if (values != null && !values.isNull() || root != null && !root.isObject()) {
+                throw new InvalidConfigException(stack, List.of(new ConfigProblem(stack, "", file.getFileName()
+                        + " must be a map with a config: map of keys to values", "a config: line, then keys indented under it, as in Pulumi.dev.yaml")));
             }
             return new StackFile(stack, config);
+        } catch (JsonProcessingException e) {
+            throw new InvalidConfigException(stack, List.of(syntaxError(file, stack, e)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
+    }
+
+    /** Where the parser stopped (the last position it names is the offending one) and why. */
+    private static ConfigProblem syntaxError(Path file, String stack, JsonProcessingException e) {
+        List<String> lines = e.getOriginalMessage().lines().map(String::strip).toList();
+        String why = String.join("; ", lines.stream().takeWhile(l -> !l.startsWith("in '")).filter(l -> !l.isEmpty()).toList());
+        int line = e.getLocation().getLineNr();
+        int column = e.getLocation().getColumnNr();
+        for (String l : lines) {
+            Matcher at = POSITION.matcher(l);
+            if (l.startsWith("in '") && at.find()) {
+                line = Integer.parseInt(at.group(1));
+                column = Integer.parseInt(at.group(2));
+            }
+        }
+        return new ConfigProblem(stack, "", file.getFileName() + " is not valid YAML at line " + line + ", column " + column + ": " + why,
+                "keys indented by two spaces under config:, as in Pulumi.dev.yaml");
     }
 
     public String stack() {

@@ -18,7 +18,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Each case in bad-config.yaml is a stack file; loading it must report exactly the listed problems. */
+/**
+ * Each case in bad-config.yaml is a stack file (its config block, or the file's raw text);
+ * loading it must report exactly the listed problems.
+ */
 class BadConfigTest {
     private static final YAMLMapper YAML = new YAMLMapper();
 
@@ -40,16 +43,20 @@ class BadConfigTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void reportsEveryProblemOfTheStack(String name, String stack, JsonNode config, List<String> expected) throws IOException {
-        ObjectNode file = YAML.createObjectNode();
-        file.set("config", config);
-        Files.writeString(StackFile.path(project, stack), YAML.writeValueAsString(file));
-        ConfigSource source = StackFile.read(project, stack).source(ciphertext -> "decrypted");
+        if (config.isTextual()) {
+            Files.writeString(StackFile.path(project, stack), config.asText());
+        } else {
+            ObjectNode file = YAML.createObjectNode();
+            file.set("config", config);
+            Files.writeString(StackFile.path(project, stack), YAML.writeValueAsString(file));
+        }
+        Runnable load = () -> StackConfigLoader.load(StackFile.read(project, stack).source(ciphertext -> "decrypted"));
 
         if (expected.isEmpty()) {
-            StackConfigLoader.load(source);
+            load.run();
             return;
         }
-        var error = assertThrows(InvalidConfigException.class, () -> StackConfigLoader.load(source));
+        var error = assertThrows(InvalidConfigException.class, load::run);
         assertEquals(expected, error.problems().stream().map(ConfigProblem::toString).toList());
     }
 }

@@ -1,0 +1,38 @@
+package dev.mlapi.config;
+
+import java.nio.file.Path;
+
+/**
+ * {@code ./mlapi validate <stack | path/to/Pulumi.<stack>.yaml>}: every config problem of a
+ * stack, without the engine or a cluster, through the same loader the program runs first.
+ * Encrypted values are not decrypted: only their presence is checked.
+ */
+public final class ValidateCommand {
+    private ValidateCommand() {}
+
+    public static void main(String[] args) {
+        if (args.length != 1) {
+            System.err.println("usage: validate <stack | path/to/Pulumi.<stack>.yaml>");
+            System.exit(2);
+        }
+        System.exit(run(args[0]));
+    }
+
+    static int run(String stackOrFile) {
+        Path projectDir = Path.of("");
+        String stack = stackOrFile;
+        if (stackOrFile.endsWith(".yaml")) {
+            Path file = Path.of(stackOrFile).toAbsolutePath();
+            projectDir = file.getParent();
+            stack = file.getFileName().toString().replaceAll("^Pulumi\\.|\\.yaml$", "");
+        }
+        try {
+            MlApiConfig config = StackConfigLoader.load(StackFile.read(projectDir, stack).source(ciphertext -> "encrypted"));
+            System.out.println(stack + ": valid (" + config.environment().id() + ", " + config.image().reference() + ")");
+            return 0;
+        } catch (InvalidConfigException e) {
+            System.err.println(e.getMessage());
+            return 1;
+        }
+    }
+}
