@@ -42,7 +42,7 @@ class BrokenStackTest {
                         : e instanceof InvalidConfigException ice ? java.util.stream.Stream.of(ice) : java.util.stream.Stream.empty())
                 .findFirst().orElseThrow(() -> new AssertionError("no config error in " + run.result().exceptions()));
         assertEquals(List.of(
-                "[staging] mlapi:autoscalling: is not a known setting; did you mean 'autoscaling'? (for example: mlapi:autoscaling)",
+                "[staging] mlapi:autoscalling: is not a known setting; did you mean 'autoscaling'? (for example: mlapi:autoscaling.enabled: false)",
                 "[staging] mlapi:image.tag: 'latest' can point at a different image tomorrow; staging needs a digest or an immutable version tag"
                         + " (for example: mlapi:image.digest: sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef or mlapi:image.tag: \"1.4.2\")",
                 "[staging] mlapi:replicas: must not be negative (for example: mlapi:replicas: 2)",

@@ -222,6 +222,10 @@ public final class StackConfigLoader {
             if (node != null && node.isValueNode()) {
                 return Optional.of("mlapi:" + path + ": " + node.asText());
             }
+            if (node != null && node.isObject() && node.fields().hasNext() && node.fields().next().getValue().isValueNode()) {
+                var first = node.fields().next();
+                return Optional.of("mlapi:" + path + "." + first.getKey() + ": " + first.getValue().asText());
+            }
         }
         return Optional.empty();
     }
