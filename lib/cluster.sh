@@ -17,6 +17,12 @@ cluster_pid() {
 cluster_start() {
   local name=$1; shift
   cluster_pid "$name" >/dev/null && return 0
+  local port=""
+  case $name in etcd) port=$etcd_port ;; kube-apiserver) port=$apiserver_port ;; esac
+  if [[ -n $port ]] && (: </dev/tcp/127.0.0.1/"$port") 2>/dev/null; then
+    echo "cluster: port $port is taken by another process; stop it, or choose other ports with MLAPI_ETCD_PORT and MLAPI_APISERVER_PORT" >&2
+    return 1
+  fi
   mkdir -p "$cluster_dir/run" "$cluster_dir/logs"
   setsid "$project_dir/.tools/bin/$name" "$@" >"$cluster_dir/logs/$name.log" 2>&1 < /dev/null &
   echo $! >"$cluster_dir/run/$name.pid"
@@ -94,9 +100,10 @@ cluster_up() {
   echo "cluster: up in $((SECONDS - start))s; KUBECONFIG=$kubeconfig" >&2
 }
 
-# Two plain nodes and two GPU nodes (tainted as GPU nodes are), across two zones.
+# Two plain nodes and two GPU nodes (tainted as GPU nodes are), across two zones. Capacity is
+# set through the status subresource, so a cluster made by an older version gets it too.
 cluster_nodes() {
-  local node zone gpu
+  local node name zone gpu capacity
   for node in cpu-a:zone-a: cpu-b:zone-b: gpu-a:zone-a:4 gpu-b:zone-b:4; do
     IFS=: read -r name zone gpu <<<"$node"
     cluster_kubectl apply -f - >/dev/null <<NODE
@@ -115,10 +122,10 @@ metadata:
 $( [[ -n $gpu ]] && printf '    nvidia.com/gpu.present: "true"\n' )
 spec:
 $( [[ -n $gpu ]] && printf '  taints:\n  - {key: nvidia.com/gpu, value: present, effect: NoSchedule}\n' || printf '  taints: []\n' )
-status:
-  allocatable: {cpu: "32", memory: 128Gi, pods: "110"$( [[ -n $gpu ]] && printf ', nvidia.com/gpu: "%s"' "$gpu" )}
-  capacity: {cpu: "32", memory: 128Gi, pods: "110"$( [[ -n $gpu ]] && printf ', nvidia.com/gpu: "%s"' "$gpu" )}
 NODE
+    capacity='{"cpu": "32", "memory": "128Gi", "ephemeral-storage": "200Gi", "pods": "110"'${gpu:+', "nvidia.com/gpu": "'$gpu'"'}'}'
+    cluster_kubectl patch node "$name" --subresource=status --type=merge \
+      -p '{"status": {"capacity": '"$capacity"', "allocatable": '"$capacity"'}}' >/dev/null
   done
 }
 

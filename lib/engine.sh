@@ -87,6 +87,7 @@ engine_render() { # stack [folder]
       || { cat up.log >&2; exit 1; }
   )
   render_dry_run "$out"
+  program_main dev.mlapi.policy.PolicyCommand "$out" >&2
   echo "render: $(find "$out" -name '*.yaml' | wc -l) manifests in $out, accepted by a server-side dry run" >&2
 }
 

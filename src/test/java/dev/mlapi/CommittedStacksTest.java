@@ -171,7 +171,7 @@ class CommittedStacksTest {
         Registered deployment = run.one(DEPLOYMENT);
         assertEquals(1, deployment.inputs().at("/spec/replicas").asInt());
         assertEquals(List.of(), types(run, HPA, PDB, INGRESS));
-        assertEquals("{\"cpu\":\"100m\",\"memory\":\"256Mi\"}", deployment.inputs().at(CONTAINER + "/resources/requests").toString());
+        assertEquals(Map.of("cpu", "100m", "memory", "256Mi", "ephemeral-storage", "1Gi"), strings(deployment.inputs().at(CONTAINER + "/resources/requests")));
         assertEquals("Always", deployment.at(CONTAINER + "/imagePullPolicy"));
         assertEquals("2Gi", volume(deployment, "model-cache").at("/emptyDir/sizeLimit").asText());
         assertEquals(Map.of("LOG_LEVEL", "debug", "MODEL_NAME", "distilbert-base-uncased-finetuned-sst-2-english"), env(deployment));
@@ -192,7 +192,10 @@ class CommittedStacksTest {
         assertEquals("sentiment-staging-tls", ingress.at("/spec/tls/0/secretName"));
         assertEquals("nginx", ingress.at("/spec/ingressClassName"));
         assertEquals("http", ingress.at("/spec/rules/0/http/paths/0/backend/service/port/name"));
-        assertEquals("{\"cpu\":\"2\",\"memory\":\"3Gi\"}", deployment.inputs().at(CONTAINER + "/resources/limits").toString());
+        assertEquals(Map.of("cpu", "2", "memory", "3Gi", "ephemeral-storage", "6Gi"), strings(deployment.inputs().at(CONTAINER + "/resources/limits")));
+        Registered policy = run.one("kubernetes:networking.k8s.io/v1:NetworkPolicy");
+        assertEquals("ingress-nginx", policy.at("/spec/ingress/0/from/1/namespaceSelector/matchLabels/kubernetes.io~1metadata.name"));
+        assertEquals("http", policy.at("/spec/ingress/0/ports/0/port"));
     }
 
     @Test
@@ -244,6 +247,12 @@ class CommittedStacksTest {
         Map<String, String> env = new java.util.TreeMap<>();
         deployment.inputs().at(CONTAINER + "/env").forEach(e -> env.put(e.get("name").asText(), e.get("value").asText()));
         return env;
+    }
+
+    private static Map<String, String> strings(JsonNode object) {
+        Map<String, String> values = new java.util.TreeMap<>();
+        object.fields().forEachRemaining(e -> values.put(e.getKey(), e.getValue().asText()));
+        return values;
     }
 
     private static JsonNode stackFile(String stack) throws IOException {

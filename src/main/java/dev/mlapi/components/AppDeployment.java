@@ -89,7 +89,7 @@ final class AppDeployment {
     }
 
     private static PodSpecArgs podSpec(MlApiConfig c, AppLabels labels, Output<String> serviceAccount, Optional<Output<String>> configMap) {
-        List<VolumeArgs> volumes = new ArrayList<>(List.of(PodSecurity.tmpVolume()));
+        List<VolumeArgs> volumes = new ArrayList<>(List.of(PodSecurity.tmpVolume(PodSecurity.API_TMP_SIZE)));
         List<VolumeMountArgs> mounts = new ArrayList<>(List.of(PodSecurity.tmpMount()));
         List<EnvFromSourceArgs> envFrom = new ArrayList<>();
         configMap.ifPresent(name -> {
@@ -144,10 +144,12 @@ final class AppDeployment {
         if (r.requests() != null) {
             putIfSet(requests, "cpu", r.requests().cpu());
             putIfSet(requests, "memory", r.requests().memory());
+            putIfSet(requests, "ephemeral-storage", r.requests().ephemeralStorage());
         }
         if (r.limits() != null) {
             putIfSet(limits, "cpu", r.limits().cpu());
             putIfSet(limits, "memory", r.limits().memory());
+            putIfSet(limits, "ephemeral-storage", r.limits().ephemeralStorage());
         }
         if (r.gpu() != null && r.gpu() > 0) {
             // Extended resources are set as limits; Kubernetes makes the request equal.

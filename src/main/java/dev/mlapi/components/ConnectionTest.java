@@ -56,13 +56,13 @@ final class ConnectionTest {
                         .command("python3", "-c", SCRIPT)
                         .args(url.applyValue(u -> List.of(u, Integer.toString(timeout - 10))))
                         .resources(ResourceRequirementsArgs.builder()
-                                .requests(Map.of("cpu", "10m", "memory", "32Mi"))
-                                .limits(Map.of("cpu", "200m", "memory", "128Mi"))
+                                .requests(Map.of("cpu", "10m", "memory", "32Mi", "ephemeral-storage", "16Mi"))
+                                .limits(Map.of("cpu", "200m", "memory", "128Mi", "ephemeral-storage", "128Mi"))
                                 .build())
                         .securityContext(PodSecurity.container())
                         .volumeMounts(PodSecurity.tmpMount())
                         .build())
-                .volumes(PodSecurity.tmpVolume());
+                .volumes(PodSecurity.tmpVolume("64Mi"));
         Inputs.ifAny(c.image().pullSecrets().stream()
                 .map(s -> LocalObjectReferenceArgs.builder().name(s).build()).toList(), pod::imagePullSecrets);
         return Optional.of(new Job(name, JobArgs.builder()

@@ -41,6 +41,7 @@ public final class MlApi extends ComponentResource {
         AppAutoscaler.create(scope, deployment);
         AppDisruptionBudget.create(scope, deployment);
         AppIngress.create(scope, service);
+        AppNetworkPolicy.create(scope);
         ConnectionTest.create(scope, service, deployment);
 
         int servicePort = c.service().port();

@@ -16,6 +16,8 @@ import dev.mlapi.config.MlApiConfig;
  */
 final class PodSecurity {
     static final String TMP_VOLUME = "tmp";
+    /** The API's /tmp; validation keeps the ephemeral-storage limit above it and the model cache. */
+    static final String API_TMP_SIZE = "1Gi";
 
     private PodSecurity() {}
 
@@ -40,10 +42,10 @@ final class PodSecurity {
                 .build();
     }
 
-    static VolumeArgs tmpVolume() {
+    static VolumeArgs tmpVolume(String sizeLimit) {
         return VolumeArgs.builder()
                 .name(TMP_VOLUME)
-                .emptyDir(EmptyDirVolumeSourceArgs.builder().sizeLimit("1Gi").build())
+                .emptyDir(EmptyDirVolumeSourceArgs.builder().sizeLimit(sizeLimit).build())
                 .build();
     }
 

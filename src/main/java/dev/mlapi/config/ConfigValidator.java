@@ -47,7 +47,7 @@ final class ConfigValidator {
         namespace(c.namespace());
         image(c.environment(), c.image());
         replicas(c);
-        resources(c.environment(), c.resources(), c.scheduling());
+        resources(c.environment(), c.resources(), c.scheduling(), c.modelCache());
         port("port", c.port(), "mlapi:port: 8080");
         service(c.service());
         probes(c.probes());
@@ -60,6 +60,7 @@ final class ConfigValidator {
         scheduling(c.scheduling());
         serviceAccount(c.serviceAccount());
         ingress(c.ingress());
+        networkPolicy(c);
         modelCache(c.modelCache());
         positive("connectionTest.timeoutSeconds", c.connectionTest().timeoutSeconds(), "mlapi:connectionTest.timeoutSeconds: 120");
         check(c.connectionTest().ttlSecondsAfterFinished() >= 0, "connectionTest.ttlSecondsAfterFinished", "must not be negative", "mlapi:connectionTest.ttlSecondsAfterFinished: 3600");
@@ -116,11 +117,21 @@ final class ConfigValidator {
         }
     }
 
-    private void resources(Environment env, MlApiConfig.Resources r, MlApiConfig.Scheduling scheduling) {
+    private void resources(Environment env, MlApiConfig.Resources r, MlApiConfig.Scheduling scheduling, MlApiConfig.ModelCache cache) {
         Optional<BigDecimal> cpuRequest = quantity("resources.requests.cpu", r.requests() == null ? null : r.requests().cpu(), "500m");
         Optional<BigDecimal> memoryRequest = quantity("resources.requests.memory", r.requests() == null ? null : r.requests().memory(), "1Gi");
         Optional<BigDecimal> cpuLimit = quantity("resources.limits.cpu", r.limits() == null ? null : r.limits().cpu(), "2");
         Optional<BigDecimal> memoryLimit = quantity("resources.limits.memory", r.limits() == null ? null : r.limits().memory(), "2Gi");
+        Optional<BigDecimal> storageRequest = quantity("resources.requests.ephemeralStorage", r.requests() == null ? null : r.requests().ephemeralStorage(), "1Gi");
+        Optional<BigDecimal> storageLimit = quantity("resources.limits.ephemeralStorage", r.limits() == null ? null : r.limits().ephemeralStorage(), "4Gi");
+        limitNotBelowRequest("ephemeralStorage", storageRequest, storageLimit, "4Gi");
+        BigDecimal scratch = Quantity.parse("1Gi").orElseThrow().add(cache == null || cache.sizeLimit() == null
+                ? BigDecimal.ZERO : Quantity.parse(cache.sizeLimit()).orElse(BigDecimal.ZERO));
+        if (storageLimit.isPresent() && storageLimit.get().compareTo(scratch) < 0) {
+            problems.add(problem("resources.limits.ephemeralStorage", "is below /tmp (1Gi) plus the model cache's sizeLimit;"
+                    + " the pod would be evicted as the cache fills", "mlapi:resources.limits.ephemeralStorage: "
+                    + scratch.divide(Quantity.parse("1Gi").orElseThrow(), 0, java.math.RoundingMode.UP).add(BigDecimal.ONE) + "Gi"));
+        }
         limitNotBelowRequest("cpu", cpuRequest, cpuLimit, "2");
         limitNotBelowRequest("memory", memoryRequest, memoryLimit, "2Gi");
         if (env == Environment.PRODUCTION) {
@@ -300,6 +311,18 @@ final class ConfigValidator {
             check(KubernetesNames.isDnsSubdomain(in.tlsSecret()), "ingress.tlsSecret", "is not a Secret name", "mlapi:ingress.tlsSecret: sentiment-tls");
         }
         metadata("ingress.annotations", in.annotations(), false);
+    }
+
+    private void networkPolicy(MlApiConfig c) {
+        List<String> from = c.networkPolicy().allowFromNamespaces();
+        for (int i = 0; i < from.size(); i++) {
+            check(KubernetesNames.isDnsLabel(from.get(i)), "networkPolicy.allowFromNamespaces[" + i + "]", "is not a namespace name",
+                    "mlapi:networkPolicy.allowFromNamespaces: [ingress-nginx]");
+        }
+        if (c.networkPolicy().enabled() && c.ingress().enabled()) {
+            check(!from.isEmpty(), "networkPolicy.allowFromNamespaces", "lets no ingress controller in, so the ingress could not reach the API;"
+                    + " name the controller's namespace", "mlapi:networkPolicy.allowFromNamespaces: [ingress-nginx]");
+        }
     }
 
     private void modelCache(MlApiConfig.ModelCache cache) {

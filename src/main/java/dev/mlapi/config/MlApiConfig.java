@@ -27,6 +27,7 @@ public record MlApiConfig(
         Scheduling scheduling,
         ServiceAccount serviceAccount,
         Ingress ingress,
+        NetworkPolicy networkPolicy,
         ModelCache modelCache,
         ConnectionTest connectionTest,
         SecurityContext securityContext) {
@@ -69,7 +70,7 @@ public record MlApiConfig(
 
     public record Resources(Quantities requests, Quantities limits, Integer gpu) {}
 
-    public record Quantities(String cpu, String memory) {}
+    public record Quantities(String cpu, String memory, String ephemeralStorage) {}
 
     public record Service(String type, Integer port) {}
 
@@ -107,6 +108,12 @@ public record MlApiConfig(
 
     public record Ingress(Boolean enabled, String className, String host, String path, String tlsSecret,
                           Map<String, String> annotations) {}
+
+    /**
+     * Who may reach the API: pods of its own namespace, and the namespaces listed (the ingress
+     * controller's, a gateway's). Egress stays open: models and feature stores live elsewhere.
+     */
+    public record NetworkPolicy(Boolean enabled, List<String> allowFromNamespaces) {}
 
     /** Where downloaded model weights are kept: a sized emptyDir, or an existing claim. */
     public record ModelCache(String mountPath, String sizeLimit, String existingClaim) {}

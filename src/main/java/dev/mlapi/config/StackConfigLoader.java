@@ -67,9 +67,7 @@ public final class StackConfigLoader {
         if (environment.isEmpty()) {
             throw new InvalidConfigException(stack, problems);
         }
-        ObjectNode defaults = DEFAULTS.get("all").deepCopy();
-        merge(defaults, DEFAULTS.get(environment.get().id()), MlApiConfig.class);
-        defaults.put("environment", environment.get().id());
+        ObjectNode defaults = defaultsFor(environment.get());
         ObjectNode merged = defaults.deepCopy();
         merge(merged, stated, MlApiConfig.class);
 
@@ -94,6 +92,14 @@ public final class StackConfigLoader {
             throw new InvalidConfigException(stack, problems);
         }
         return config;
+    }
+
+    /** Every default of an environment, as a stack file would state it. */
+    public static ObjectNode defaultsFor(Environment environment) {
+        ObjectNode defaults = DEFAULTS.get("all").deepCopy();
+        merge(defaults, DEFAULTS.get(environment.id()), MlApiConfig.class);
+        defaults.put("environment", environment.id());
+        return defaults;
     }
 
     /** The keys the stack states, parsed; unknown keys are reported and left out. */

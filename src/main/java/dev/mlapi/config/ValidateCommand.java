@@ -18,7 +18,7 @@ public final class ValidateCommand {
         System.exit(run(args[0]));
     }
 
-    static int run(String stackOrFile) {
+    public static int run(String stackOrFile) {
         Path projectDir = Path.of("");
         String stack = stackOrFile;
         if (stackOrFile.endsWith(".yaml")) {

@@ -38,9 +38,6 @@ class ConfigReferenceTest {
                     || c.getGenericType() instanceof ParameterizedType;
             if (leaf) {
                 keys.add(prefix + c.getName());
-            } else if (type == MlApiConfig.Quantities.class) {
-                keys.add(prefix + c.getName() + ".cpu");
-                keys.add(prefix + c.getName() + ".memory");
             } else {
                 collect(type, prefix + c.getName() + ".", keys);
             }

@@ -28,13 +28,15 @@ class PromotionTest {
 
     @Test
     void promotingIntoATaggedStackReplacesTheTagWithTheDigestAndKeepsTheRest() throws IOException {
-        String before = Files.readString(project.resolve("Pulumi.staging.yaml"));
+        Path staging = project.resolve("Pulumi.staging.yaml");
+        Files.writeString(staging, Files.readString(staging).replaceAll("    digest: .*\n", "    tag: \"1.4.2\" # the release\n"));
+        String before = Files.readString(staging);
 
         Promotion.promote(project, "dev", IMAGE, "staging");
 
         String after = Files.readString(project.resolve("Pulumi.staging.yaml"));
         assertEquals(IMAGE, Promotion.configuredImage(project, "staging"));
-        assertEquals(before.replace("    tag: \"1.4.2\"\n", "    digest: " + DIGEST + "\n"), after,
+        assertEquals(before.replace("    tag: \"1.4.2\" # the release\n", "    digest: " + DIGEST + "\n"), after,
                 "only the image line changes; comments and everything else stay");
         Promotion.check(project, "dev", IMAGE, "staging");
     }

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 class LocalClusterIT {
     private static final JsonMapper JSON = new JsonMapper();
     private static final String DEV_NS = "sentiment-api-dev";
+    private static final int PORT = 26443;
     private static Project project;
 
     @BeforeAll
@@ -39,10 +40,10 @@ class LocalClusterIT {
         Path dir = root.resolve("target/e2e");
         if (Files.exists(dir.resolve("mlapi"))) {
             // A cluster left by an earlier, interrupted run: stop it before removing its files.
-            Project.at(dir).mlapi("cluster", "delete");
+            Project.at(dir, PORT).mlapi("cluster", "delete");
         }
         deleteTree(dir);
-        project = Project.copy(root, Files.createDirectories(dir));
+        project = Project.copy(root, Files.createDirectories(dir), PORT);
     }
 
     @AfterAll
@@ -144,7 +145,7 @@ class LocalClusterIT {
         try (var list = Files.list(out.resolve("1-manifest"))) {
             files = list.map(p -> p.getFileName().toString()).sorted().toList();
         }
-        assertEquals(8, files.size(), files.toString());
+        assertEquals(9, files.size(), files.toString());
         String deployment = Files.readString(out.resolve("1-manifest/apps_v1-deployment-sentiment-api-production-sentiment-api.yaml"));
         assertTrue(deployment.contains("image: ghcr.io/acme/sentiment-api@sha256:4b5e1a0c9d8f7e6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a"), deployment);
         assertFalse(names(project.kubectlJson("get", "namespaces")).contains("sentiment-api-production"), "render created nothing");
@@ -191,7 +192,7 @@ class LocalClusterIT {
         assertEquals(1, project.kubectlJson("get", "ingress", "-n", "sentiment-api-staging").get("items").size());
         Project.Result check = project.mlapiWithTestPassphrase("check-promotion", "staging", "production");
         assertNotEquals(0, check.exitCode(), "production runs a digest staging never ran");
-        assertTrue(check.output().contains("but staging ran ghcr.io/acme/sentiment-api:1.4.2"), check.output());
+        assertTrue(check.output().contains("but staging ran ghcr.io/acme/sentiment-api@sha256:9f2c1e7d"), check.output());
         JsonNode hpa = project.kubectlJson("get", "hpa", "sentiment-api", "-n", "sentiment-api-production");
         assertEquals(3, hpa.at("/spec/minReplicas").asInt());
         JsonNode pods = project.kubectlJson("get", "pods", "-n", "sentiment-api-production", "-l", "app.kubernetes.io/component=inference");

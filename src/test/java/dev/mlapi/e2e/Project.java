@@ -26,18 +26,21 @@ final class Project {
 
     final Path dir;
     final Path home;
+    private final int apiServerPort;
 
-    private Project(Path dir) {
+    private Project(Path dir, int apiServerPort) {
         this.dir = dir;
         this.home = dir.resolve(".state");
+        this.apiServerPort = apiServerPort;
     }
 
-    static Project at(Path dir) {
-        return new Project(dir);
+    /** A copy made earlier; each test class has a folder and ports of its own. */
+    static Project at(Path dir, int apiServerPort) {
+        return new Project(dir, apiServerPort);
     }
 
     /** A copy of the working tree's project, with the jar already built. */
-    static Project copy(Path source, Path into) throws IOException {
+    static Project copy(Path source, Path into, int apiServerPort) throws IOException {
         for (String entry : COPIED) {
             Path from = source.resolve(entry);
             if (!Files.exists(from, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
@@ -60,7 +63,7 @@ final class Project {
         }
         // The copied jar is newer than the copied sources, so ./mlapi does not rebuild it.
         Files.setLastModifiedTime(into.resolve("target/mlapi.jar"), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
-        return new Project(into);
+        return new Project(into, apiServerPort);
     }
 
     record Result(int exitCode, String output) {
@@ -117,8 +120,8 @@ final class Project {
             Path log = Files.createTempFile(dir, "run", ".log");
             ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().put("MLAPI_HOME", home.toString());
-            pb.environment().put("MLAPI_APISERVER_PORT", "26443");
-            pb.environment().put("MLAPI_ETCD_PORT", "22379");
+            pb.environment().put("MLAPI_APISERVER_PORT", Integer.toString(apiServerPort));
+            pb.environment().put("MLAPI_ETCD_PORT", Integer.toString(apiServerPort - 4064));
             pb.environment().remove("PULUMI_CONFIG_PASSPHRASE");
             pb.environment().putAll(env);
             Process process = pb.start();
