@@ -1,35 +1,22 @@
 package dev.mlapi;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.util.JsonFormat;
-import com.pulumi.resources.Resource;
-import com.pulumi.test.Mocks;
+import com.pulumi.Context;
 import com.pulumi.test.PulumiTest;
-import com.pulumi.test.TestOptions;
 import com.pulumi.test.TestResult;
-import com.pulumi.test.internal.MockMonitor;
-import com.pulumi.test.internal.PulumiTestInternal;
-import dev.mlapi.config.StackFile;
+import dev.mlapi.policy.MockedDeployment;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import pulumirpc.Resource.RegisterResourceRequest;
-import pulumirpc.Resource.RegisterResourceResponse;
+import java.util.function.Consumer;
 
 /**
- * Runs the real program against a real stack file under the SDK's in-process mocks, and records
- * every resource registration as the engine would receive it: type, name, parent, dependencies
- * and inputs. Encrypted values in the stack file are replaced by {@link #testSecret}.
+ * The real program on a real stack file under the SDK's in-process mocks (see
+ * {@link MockedDeployment}), with lookups for assertions. Encrypted values in the stack file
+ * are replaced by {@link #testSecret}.
  */
 public final class ProgramUnderMocks {
     public static final Path PROJECT = Path.of("").toAbsolutePath();
-    private static final JsonMapper JSON = new JsonMapper();
 
     private ProgramUnderMocks() {}
 
@@ -75,56 +62,13 @@ public final class ProgramUnderMocks {
     }
 
     public static Run run(Path projectDir, String stack) {
-        StackFile file = StackFile.read(projectDir, stack);
-        List<Registered> registered = new CopyOnWriteArrayList<>();
-        Mocks mocks = new ProviderLikeMocks();
-        try {
-            TestResult result = PulumiTestInternal.builder()
-                    .options(TestOptions.builder().projectName("mlapi").stackName(stack).preview(false).build())
-                    .config(file.engineConfig(ProgramUnderMocks::testSecret), file.secretKeys())
-                    .mocks(mocks)
-                    .monitorDecorator(ignored -> new RecordingMonitor(mocks, registered))
-                    .build()
-                    .runTest(App.program(projectDir));
-            return new Run(result, List.copyOf(registered));
-        } finally {
-            PulumiTest.cleanup();
-        }
+        return run(projectDir, stack, App.program(projectDir));
     }
 
-    /** Answers like the Kubernetes provider: state is the inputs, and objects without a name get one. */
-    private static final class ProviderLikeMocks implements Mocks {
-        @Override
-        public CompletableFuture<ResourceResult> newResourceAsync(ResourceArgs args) {
-            ObjectNode state = JSON.valueToTree(args.inputs);
-            if (args.type.startsWith("kubernetes:") && state.path("metadata").path("name").isMissingNode()) {
-                state.withObject("/metadata").put("name", args.name + "-0a1b2c3d");
-            }
-            Map<String, Object> outputs = JSON.convertValue(state, JSON.getTypeFactory().constructMapType(Map.class, String.class, Object.class));
-            return CompletableFuture.completedFuture(ResourceResult.of(Optional.of(args.name + "-id"), outputs));
-        }
-    }
-
-    private static final class RecordingMonitor extends MockMonitor {
-        private final List<Registered> registered;
-
-        RecordingMonitor(Mocks mocks, List<Registered> registered) {
-            super(mocks, PulumiTestInternal.mockLog());
-            this.registered = registered;
-        }
-
-        @Override
-        public CompletableFuture<RegisterResourceResponse> registerResourceAsync(Resource resource, RegisterResourceRequest request) {
-            return super.registerResourceAsync(resource, request).thenApply(response -> {
-                try {
-                    JsonNode inputs = JSON.readTree(JsonFormat.printer().print(request.getObject()));
-                    registered.add(new Registered(request.getType(), request.getName(), response.getUrn(),
-                            request.getParent(), List.copyOf(request.getDependenciesList()), inputs));
-                } catch (InvalidProtocolBufferException | com.fasterxml.jackson.core.JsonProcessingException e) {
-                    throw new IllegalStateException(e);
-                }
-                return response;
-            });
-        }
+    /** Any program against a stack file of {@code projectDir}. */
+    public static Run run(Path projectDir, String stack, Consumer<Context> program) {
+        MockedDeployment.Result result = MockedDeployment.run(projectDir, stack, ProgramUnderMocks::testSecret, program);
+        return new Run(result.result(), result.resources().stream()
+                .map(d -> new Registered(d.type(), d.name(), d.urn(), d.parent(), d.dependencies(), d.inputs())).toList());
     }
 }

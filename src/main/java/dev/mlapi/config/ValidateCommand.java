@@ -1,11 +1,14 @@
 package dev.mlapi.config;
 
+import dev.mlapi.policy.PolicyChecks;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * {@code ./mlapi validate <stack | path/to/Pulumi.<stack>.yaml>}: every config problem of a
- * stack, without the engine or a cluster, through the same loader the program runs first.
- * Encrypted values are not decrypted: only their presence is checked.
+ * stack, through the same loader the program runs first, then the restricted Pod Security
+ * check on the objects the program declares, evaluated under the SDK's mocks: no engine, no
+ * cluster. Encrypted values are not decrypted: only their presence is checked.
  */
 public final class ValidateCommand {
     private ValidateCommand() {}
@@ -28,7 +31,13 @@ public final class ValidateCommand {
         }
         try {
             MlApiConfig config = StackConfigLoader.load(StackFile.read(projectDir, stack).source(ciphertext -> "encrypted"));
-            System.out.println(stack + ": valid (" + config.environment().id() + ", " + config.image().reference() + ")");
+            List<String> violations = PolicyChecks.onDeclaredResources(projectDir, stack);
+            violations.forEach(v -> System.err.println("restricted Pod Security: " + v));
+            if (!violations.isEmpty()) {
+                return 1;
+            }
+            System.out.println(stack + ": valid (" + config.environment().id() + ", " + config.image().reference()
+                    + "); its objects meet the restricted Pod Security Standard");
             return 0;
         } catch (InvalidConfigException e) {
             System.err.println(e.getMessage());

@@ -1,0 +1,84 @@
+# ./mlapi bench [runs]: times the engine and the program, each figure the median of [runs]
+# (default 3), each ratio against a figure from the same run; prints a Markdown table.
+# Uses its own cluster (ports 46443, 42379) and state under target/bench.
+# Sourced by ./mlapi after lib/engine.sh.
+
+bench_main() {
+  local runs=${1:-3}
+  export MLAPI_HOME=$project_dir/target/bench/home MLAPI_APISERVER_PORT=46443 MLAPI_ETCD_PORT=42379
+  cluster_dir=$MLAPI_HOME/cluster kubeconfig=$MLAPI_HOME/cluster/kubeconfig
+  apiserver_port=$MLAPI_APISERVER_PORT etcd_port=$MLAPI_ETCD_PORT
+  tools/build
+  mvn -B -ntp -q package -DskipTests
+  mvn -B -ntp -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench/classpath.txt
+  local test_cp=target/test-classes:target/classes:$(cat target/bench/classpath.txt)
+  local scale_jar=$project_dir/target/mlapi-bench.jar bench_dir=$project_dir/target/bench/project
+  printf 'Main-Class: dev.mlapi.bench.ScaleProgram\nClass-Path: mlapi.jar\n' >target/bench/manifest.txt
+  jar --create --file "$scale_jar" --manifest target/bench/manifest.txt -C target/test-classes dev/mlapi/bench/ScaleProgram.class
+  rm -rf "$MLAPI_HOME" "$bench_dir"
+  mkdir -p "$bench_dir"
+  cp Pulumi.yaml "$bench_dir/"
+  # The dev stack's config under another stack name, for as many APIs as asked.
+  { sed -n '/^config:/,$p' Pulumi.dev.yaml | sed '/^encryptionsalt/d'; echo "  mlapi:environment: dev"; } >"$bench_dir/Pulumi.bench.yaml"
+  engine_env
+  cluster_up 2>/dev/null
+  export PULUMI_CONFIG_PASSPHRASE=$DEV_PASSPHRASE
+  pulumi stack select --create --non-interactive dev >/dev/null
+  pulumi up --yes --skip-preview --non-interactive --stack dev >/dev/null
+  (cd "$bench_dir" && pulumi stack select --create --non-interactive bench >/dev/null)
+
+  echo "| measurement | median seconds ($runs runs) | ratio |"
+  echo "| --- | --- | --- |"
+  local floor dev maven cold warm one
+  floor=$(bench_median "$runs" bench_preview_scale 0)
+  dev=$(bench_median "$runs" bench_preview_dev "$program_jar")
+  maven=$(bench_median "$runs" bench_preview_dev "")
+  bench_row "preview of an empty Java program (the floor)" "$floor" "$floor" "floor"
+  bench_row "preview -s dev, nothing to change (prebuilt jar)" "$dev" "$floor" "floor"
+  bench_row "preview -s dev, nothing to change (Maven exec)" "$maven" "$dev" "jar"
+  for stack in dev staging production; do
+    cold=$(bench_median "$runs" bench_mock_cold "$test_cp" "$stack")
+    warm=$(java -cp "$test_cp" dev.mlapi.bench.MockBench "$stack" 0 10 2>/dev/null | tr ' ' '\n' | tail -5 | sort -n | sed -n 3p)
+    bench_row "$stack under mocks, cold JVM (start to exit)" "$cold" "$cold" "cold"
+    bench_row "$stack under mocks, warm JVM (one evaluation)" "$warm" "$cold" "cold"
+  done
+  for apis in 1 10 100; do
+    local mocks preview
+    mocks=$(cd "$bench_dir" && java -cp "$(printf '%s' "$test_cp" | sed "s|target/|$project_dir/target/|g")" dev.mlapi.bench.MockBench bench "$apis" 5 2>/dev/null | tr ' ' '\n' | sort -n | sed -n 3p)
+    preview=$(bench_median "$runs" bench_preview_scale "$apis")
+    [[ $apis == 1 ]] && one=$preview && one_mocks=$mocks
+    bench_row "$apis ML API(s): evaluation under mocks, warm" "$mocks" "$one_mocks" "1 API"
+    bench_row "$apis ML API(s): preview from empty state ($((apis * 7)) resources)" "$preview" "$one" "1 API"
+  done
+  cluster_down >/dev/null 2>&1
+}
+
+bench_row() { # label seconds base base-name
+  printf '| %s | %.2f | %s |\n' "$1" "$2" "$(awk -v a="$2" -v b="$3" -v n="$4" 'BEGIN { printf "%.2f× %s", a / b, n }')"
+}
+
+bench_median() { # runs command args...
+  local runs=$1 i
+  shift
+  for ((i = 0; i < runs; i++)); do "$@"; done | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
+bench_seconds() { # command... : prints the wall-clock seconds it took
+  local start end
+  start=$(date +%s%N)
+  "$@" >/dev/null 2>&1 || { echo "bench: $* failed" >&2; return 1; }
+  end=$(date +%s%N)
+  awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f\n", (e - s) / 1e9 }'
+}
+
+bench_preview_dev() { # program jar, or empty for Maven
+  MLAPI_PROGRAM_BINARY=$1 bench_seconds pulumi preview --non-interactive --stack dev
+}
+
+bench_preview_scale() { # number of APIs
+  (cd "$bench_dir" && MLAPI_BENCH_APIS=$1 MLAPI_PROGRAM_BINARY=$scale_jar bench_seconds pulumi preview --non-interactive --stack bench)
+}
+
+bench_mock_cold() { # classpath stack
+  bench_seconds java -cp "$1" dev.mlapi.bench.MockBench "$2" 0 1
+}

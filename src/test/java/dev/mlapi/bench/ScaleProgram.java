@@ -1,0 +1,43 @@
+package dev.mlapi.bench;
+
+import com.pulumi.Context;
+import com.pulumi.Pulumi;
+import dev.mlapi.components.MlApi;
+import dev.mlapi.components.MlApiArgs;
+import dev.mlapi.config.ConfigSource;
+import dev.mlapi.config.PulumiConfigSource;
+import dev.mlapi.config.StackConfigLoader;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The benchmark's program: N ML APIs from one stack's config, each under its own name
+ * ({@code MLAPI_BENCH_APIS}, default 1). With N = 0 it is an empty Pulumi program: the floor.
+ */
+public final class ScaleProgram {
+    private ScaleProgram() {}
+
+    public static void main(String[] args) {
+        Pulumi.run(program(Path.of(""), Integer.parseInt(System.getenv().getOrDefault("MLAPI_BENCH_APIS", "1"))));
+    }
+
+    public static Consumer<Context> program(Path projectDir, int apis) {
+        return ctx -> {
+            if (apis == 0) {
+                return;
+            }
+            ConfigSource stack = PulumiConfigSource.of(ctx, projectDir);
+            Set<String> keys = new HashSet<>(stack.keys());
+            keys.add("name");
+            for (int i = 0; i < apis; i++) {
+                String name = "api-" + i;
+                var config = StackConfigLoader.load(ConfigSource.of(stack.stack(), keys,
+                        key -> key.equals("name") ? Optional.of(name) : stack.get(key)));
+                new MlApi(name, new MlApiArgs(ctx.stackName(), config), null);
+            }
+        };
+    }
+}
