@@ -36,20 +36,13 @@ class LocalClusterIT {
 
     @BeforeAll
     static void copyProject() throws IOException {
-        Path root = Path.of("").toAbsolutePath();
-        Path dir = root.resolve("target/e2e");
-        if (Files.exists(dir.resolve("mlapi"))) {
-            // A cluster left by an earlier, interrupted run: stop it before removing its files.
-            Project.at(dir, PORT).mlapi("cluster", "delete");
-        }
-        deleteTree(dir);
-        project = Project.copy(root, Files.createDirectories(dir), PORT);
+        project = Project.fresh("e2e", PORT);
     }
 
     @AfterAll
     static void stopCluster() {
         if (project != null) {
-            project.mlapi("cluster", "down");
+            project.stop();
         }
     }
 
@@ -249,14 +242,5 @@ class LocalClusterIT {
         List<String> names = new ArrayList<>();
         list.get("items").forEach(i -> names.add(i.at("/metadata/name").asText()));
         return names;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
     }
 }

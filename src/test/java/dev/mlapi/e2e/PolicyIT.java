@@ -32,15 +32,7 @@ class PolicyIT {
 
     @BeforeAll
     static void renderEveryStack() throws IOException {
-        Path root = Path.of("").toAbsolutePath();
-        Path dir = root.resolve("target/policy");
-        if (Files.exists(dir.resolve("mlapi"))) {
-            Project.at(dir, PORT).mlapi("cluster", "delete");
-        }
-        try (Stream<Path> old = Files.exists(dir) ? Files.walk(dir) : Stream.empty()) {
-            old.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-        project = Project.copy(root, Files.createDirectories(dir), PORT);
+        project = Project.fresh("policy", PORT);
         for (String stack : STACKS) {
             Project.Result render = stack.equals("dev")
                     ? project.mlapi("render", stack, "rendered/" + stack)
@@ -53,7 +45,7 @@ class PolicyIT {
     @AfterAll
     static void stopCluster() {
         if (project != null) {
-            project.mlapi("cluster", "down");
+            project.stop();
         }
     }
 

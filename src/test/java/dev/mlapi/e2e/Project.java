@@ -34,13 +34,31 @@ final class Project {
         this.apiServerPort = apiServerPort;
     }
 
-    /** A copy made earlier; each test class has a folder and ports of its own. */
-    static Project at(Path dir, int apiServerPort) {
-        return new Project(dir, apiServerPort);
+    /**
+     * A fresh copy of the working tree's project under target/{@code folder}, with its own
+     * cluster ports; each test class has a folder and ports of its own. A cluster left there by
+     * an interrupted run is stopped before its files go.
+     */
+    static Project fresh(String folder, int apiServerPort) throws IOException {
+        Path root = Path.of("").toAbsolutePath();
+        Path dir = root.resolve("target").resolve(folder);
+        if (Files.exists(dir.resolve("mlapi"))) {
+            new Project(dir, apiServerPort).mlapi("cluster", "delete");
+        }
+        if (Files.exists(dir)) {
+            try (Stream<Path> old = Files.walk(dir)) {
+                old.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        return copy(root, Files.createDirectories(dir), apiServerPort);
     }
 
-    /** A copy of the working tree's project, with the jar already built. */
-    static Project copy(Path source, Path into, int apiServerPort) throws IOException {
+    /** Stops the copy's cluster; no process of it is left. */
+    void stop() {
+        mlapi("cluster", "down");
+    }
+
+    private static Project copy(Path source, Path into, int apiServerPort) throws IOException {
         for (String entry : COPIED) {
             Path from = source.resolve(entry);
             if (!Files.exists(from, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
