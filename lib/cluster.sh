@@ -138,21 +138,25 @@ cluster_all_nodes_ready() {
   [[ $(cluster_kubectl get nodes -o jsonpath='{range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}' | grep -c True) -ge 4 ]]
 }
 
+# One at a time, in reverse order of start, each gone before the next stops: the API server
+# shuts down cleanly only while etcd still answers.
 cluster_down() {
-  local name pid stopped=()
+  local name pid stopped=0
   for ((i = ${#cluster_components[@]} - 1; i >= 0; i--)); do
     name=${cluster_components[i]}
     if pid=$(cluster_pid "$name"); then
       kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-      stopped+=("$pid")
+      for _ in $(seq 75); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+      if kill -0 "$pid" 2>/dev/null; then
+        echo "cluster: $name did not stop in 15s; killing it" >&2
+        kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+        for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      fi
+      stopped=$((stopped + 1))
     fi
     rm -f "$cluster_dir/run/$name.pid"
   done
-  for pid in "${stopped[@]}"; do
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    kill -KILL -- "-$pid" 2>/dev/null || true
-  done
-  echo "cluster: stopped ${#stopped[@]} process(es)" >&2
+  echo "cluster: stopped $stopped process(es)" >&2
 }
 
 cluster_delete() {
