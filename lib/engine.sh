@@ -60,6 +60,16 @@ engine_run() { # up|preview|destroy|refresh|output stack [pulumi flags]
   esac
 }
 
+# The CLI as it is, with the dev passphrase when the command names the dev stack.
+pulumi_passthrough() {
+  local previous=""
+  for arg in "$@"; do
+    if [[ $previous == --stack || $previous == -s || $arg == --stack=dev ]]; then stack_passphrase "${arg#--stack=}"; fi
+    previous=$arg
+  done
+  pulumi "$@"
+}
+
 # Renders a stack's manifests into a folder instead of applying them, through the provider's
 # kubernetes:renderYamlToDirectory setting on a scratch copy of the project's stack file, with
 # state of its own: the real stack's state and files never see rendered objects. The local

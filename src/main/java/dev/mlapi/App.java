@@ -7,6 +7,7 @@ import dev.mlapi.components.MlApiArgs;
 import dev.mlapi.config.MlApiConfig;
 import dev.mlapi.config.PulumiConfigSource;
 import dev.mlapi.config.StackConfigLoader;
+import dev.mlapi.secrets.SecretValues;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 
@@ -22,7 +23,7 @@ public final class App {
     public static Consumer<Context> program(Path projectDir) {
         return ctx -> {
             MlApiConfig config = StackConfigLoader.load(PulumiConfigSource.of(ctx, projectDir));
-            var api = new MlApi(config.name(), new MlApiArgs(ctx.stackName(), config), null);
+            var api = new MlApi(config.name(), new MlApiArgs(ctx.stackName(), config, SecretValues.of(ctx, config)), null);
             api.outputs().forEach(ctx::export);
         };
     }

@@ -174,7 +174,8 @@ class CommittedStacksTest {
         assertEquals(Map.of("cpu", "100m", "memory", "256Mi", "ephemeral-storage", "1Gi"), strings(deployment.inputs().at(CONTAINER + "/resources/requests")));
         assertEquals("Always", deployment.at(CONTAINER + "/imagePullPolicy"));
         assertEquals("2Gi", volume(deployment, "model-cache").at("/emptyDir/sizeLimit").asText());
-        assertEquals(Map.of("LOG_LEVEL", "debug", "MODEL_NAME", "distilbert-base-uncased-finetuned-sst-2-english"), env(deployment));
+        assertEquals(Map.of("LOG_LEVEL", "debug", "MODEL_NAME", "distilbert-base-uncased-finetuned-sst-2-english",
+                "MODEL_REGISTRY_TOKEN", "secret model-registry-token"), env(deployment));
         assertEquals(18, deployment.inputs().at(CONTAINER + "/startupProbe/failureThreshold").asInt());
     }
 
@@ -245,7 +246,8 @@ class CommittedStacksTest {
 
     private static Map<String, String> env(Registered deployment) {
         Map<String, String> env = new java.util.TreeMap<>();
-        deployment.inputs().at(CONTAINER + "/env").forEach(e -> env.put(e.get("name").asText(), e.get("value").asText()));
+        deployment.inputs().at(CONTAINER + "/env").forEach(e -> env.put(e.get("name").asText(),
+                e.has("value") ? e.get("value").asText() : "secret " + e.at("/valueFrom/secretKeyRef/key").asText()));
         return env;
     }
 

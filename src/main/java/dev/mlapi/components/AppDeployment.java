@@ -14,6 +14,10 @@ import com.pulumi.kubernetes.core.v1.inputs.ContainerPortArgs;
 import com.pulumi.kubernetes.core.v1.inputs.EmptyDirVolumeSourceArgs;
 import com.pulumi.kubernetes.core.v1.inputs.EnvFromSourceArgs;
 import com.pulumi.kubernetes.core.v1.inputs.EnvVarArgs;
+import com.pulumi.kubernetes.core.v1.inputs.EnvVarSourceArgs;
+import com.pulumi.kubernetes.core.v1.inputs.KeyToPathArgs;
+import com.pulumi.kubernetes.core.v1.inputs.SecretKeySelectorArgs;
+import com.pulumi.kubernetes.core.v1.inputs.SecretVolumeSourceArgs;
 import com.pulumi.kubernetes.core.v1.inputs.LocalObjectReferenceArgs;
 import com.pulumi.kubernetes.core.v1.inputs.NodeAffinityArgs;
 import com.pulumi.kubernetes.core.v1.inputs.NodeSelectorArgs;
@@ -46,10 +50,12 @@ final class AppDeployment {
     static final String GPU_RESOURCE = "nvidia.com/gpu";
     private static final String CONFIG_VOLUME = "config";
     private static final String MODEL_CACHE_VOLUME = "model-cache";
+    private static final String SECRET_VOLUME = "secrets";
 
     private AppDeployment() {}
 
-    static Deployment create(AppScope scope, Output<String> serviceAccount, Optional<Output<String>> configMap) {
+    static Deployment create(AppScope scope, Output<String> serviceAccount, Optional<Output<String>> configMap,
+                             Optional<Output<String>> secret) {
         MlApiConfig c = scope.config();
         AppLabels labels = scope.labels();
         int rolloutDeadline = HealthProbes.rolloutDeadlineSeconds(c.probes());
@@ -64,7 +70,7 @@ final class AppDeployment {
                 .progressDeadlineSeconds(rolloutDeadline)
                 .template(PodTemplateSpecArgs.builder()
                         .metadata(podMetadata(c, labels))
-                        .spec(podSpec(c, labels, serviceAccount, configMap))
+                        .spec(podSpec(c, labels, serviceAccount, configMap, secret))
                         .build());
         // With autoscaling on, the autoscaler owns the count; pinning it here would undo its work on every update.
         if (!c.autoscaling().enabled()) {
@@ -88,7 +94,8 @@ final class AppDeployment {
         return metadata.build();
     }
 
-    private static PodSpecArgs podSpec(MlApiConfig c, AppLabels labels, Output<String> serviceAccount, Optional<Output<String>> configMap) {
+    private static PodSpecArgs podSpec(MlApiConfig c, AppLabels labels, Output<String> serviceAccount,
+                                       Optional<Output<String>> configMap, Optional<Output<String>> secret) {
         List<VolumeArgs> volumes = new ArrayList<>(List.of(PodSecurity.tmpVolume(PodSecurity.API_TMP_SIZE)));
         List<VolumeMountArgs> mounts = new ArrayList<>(List.of(PodSecurity.tmpMount()));
         List<EnvFromSourceArgs> envFrom = new ArrayList<>();
@@ -99,6 +106,26 @@ final class AppDeployment {
                 mounts.add(VolumeMountArgs.builder().name(CONFIG_VOLUME).mountPath(c.configMap().mountPath()).readOnly(true).build());
             } else {
                 envFrom.add(EnvFromSourceArgs.builder().configMapRef(ConfigMapEnvSourceArgs.builder().name(name).build()).build());
+            }
+        });
+        List<EnvVarArgs> secretEnv = new ArrayList<>();
+        secret.ifPresent(name -> {
+            Map<String, List<KeyToPathArgs>> files = new TreeMap<>();
+            for (MlApiConfig.SecretRef s : c.secrets()) {
+                if (s.env() != null) {
+                    secretEnv.add(EnvVarArgs.builder().name(s.env()).valueFrom(EnvVarSourceArgs.builder()
+                            .secretKeyRef(SecretKeySelectorArgs.builder().name(name).key(s.name()).build()).build()).build());
+                } else {
+                    files.computeIfAbsent(s.mountPath(), p -> new ArrayList<>()).add(KeyToPathArgs.builder().key(s.name()).path(s.name()).build());
+                }
+            }
+            int i = 0;
+            for (Map.Entry<String, List<KeyToPathArgs>> folder : files.entrySet()) {
+                String volume = SECRET_VOLUME + "-" + i++;
+                // Readable by the pod's group only; the kubelet updates mounted files on rotation.
+                volumes.add(VolumeArgs.builder().name(volume).secret(SecretVolumeSourceArgs.builder()
+                        .secretName(name).items(folder.getValue()).defaultMode(0440).build()).build());
+                mounts.add(VolumeMountArgs.builder().name(volume).mountPath(folder.getKey()).readOnly(true).build());
             }
         });
         if (c.modelCache() != null) {
@@ -117,8 +144,10 @@ final class AppDeployment {
                 .readinessProbe(HealthProbes.readiness(c.probes()))
                 .securityContext(PodSecurity.container())
                 .volumeMounts(mounts);
-        Inputs.ifAny(new TreeMap<>(c.env()).entrySet().stream()
-                .map(e -> EnvVarArgs.builder().name(e.getKey()).value(e.getValue()).build()).toList(), container::env);
+        List<EnvVarArgs> env = new ArrayList<>(new TreeMap<>(c.env()).entrySet().stream()
+                .map(e -> EnvVarArgs.builder().name(e.getKey()).value(e.getValue()).build()).toList());
+        env.addAll(secretEnv);
+        Inputs.ifAny(env, container::env);
         Inputs.ifAny(envFrom, container::envFrom);
 
         var pod = PodSpecArgs.builder()

@@ -36,7 +36,8 @@ public final class MlApi extends ComponentResource {
 
         Output<String> serviceAccount = AppServiceAccount.create(scope);
         Optional<Output<String>> configMap = AppConfigMap.create(scope);
-        Deployment deployment = AppDeployment.create(scope, serviceAccount, configMap);
+        Optional<Output<String>> secret = AppSecret.create(scope, args.secretValues());
+        Deployment deployment = AppDeployment.create(scope, serviceAccount, configMap, secret);
         Service service = AppService.create(scope, deployment);
         AppAutoscaler.create(scope, deployment);
         AppDisruptionBudget.create(scope, deployment);

@@ -1,17 +1,26 @@
 package dev.mlapi.components;
 
 import dev.mlapi.config.MlApiConfig;
+import com.pulumi.core.Output;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * What an {@link MlApi} is built from: the validated config of one stack.
  *
- * @param stack  the stack it belongs to, recorded in labels so objects can be traced back
- * @param config the stack's config with environment defaults applied
+ * @param stack        the stack it belongs to, recorded in labels so objects can be traced back
+ * @param config       the stack's config with environment defaults applied
+ * @param secretValues the value of each of {@code config.secrets()} by name, as secret outputs
  */
-public record MlApiArgs(String stack, MlApiConfig config) {
+public record MlApiArgs(String stack, MlApiConfig config, Map<String, Output<String>> secretValues) {
     public MlApiArgs {
         Objects.requireNonNull(stack, "stack");
         Objects.requireNonNull(config, "config");
+        secretValues = Map.copyOf(secretValues);
+        for (MlApiConfig.SecretRef secret : config.secrets()) {
+            if (!secretValues.containsKey(secret.name())) {
+                throw new IllegalArgumentException("no value for secret " + secret.name());
+            }
+        }
     }
 }

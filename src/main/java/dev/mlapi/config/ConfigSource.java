@@ -11,14 +11,18 @@ public interface ConfigSource {
     /** The keys set under {@code mlapi:}, without the namespace. */
     Set<String> keys();
 
+    /** The keys whose value is encrypted in the stack file ({@code secure:}). */
+    Set<String> encryptedKeys();
+
     /** A value as the engine passes it: scalars as text, structured values as JSON. */
     Optional<String> get(String key);
 
-    static ConfigSource of(String stack, Set<String> keys, Function<String, Optional<String>> values) {
-        return new Lookup(stack, Set.copyOf(keys), values);
+    static ConfigSource of(String stack, Set<String> keys, Set<String> encryptedKeys, Function<String, Optional<String>> values) {
+        return new Lookup(stack, Set.copyOf(keys), Set.copyOf(encryptedKeys), values);
     }
 
-    record Lookup(String stack, Set<String> keys, Function<String, Optional<String>> values) implements ConfigSource {
+    record Lookup(String stack, Set<String> keys, Set<String> encryptedKeys, Function<String, Optional<String>> values)
+            implements ConfigSource {
         @Override
         public Optional<String> get(String key) {
             return values.apply(key);

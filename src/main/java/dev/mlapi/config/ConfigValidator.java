@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /** The rules a bound config must meet; each broken rule becomes one {@link ConfigProblem}. */
@@ -30,13 +31,19 @@ final class ConfigValidator {
     private static final int MAX_REPLICAS = 1000;
     private static final int MAX_MODEL_LOAD_SECONDS = 2 * 3600;
 
+    private static final Pattern CREDENTIAL_NAME = Pattern.compile("(?i).*(password|passwd|secret|token|api_?key|private_?key|credential).*");
+
     private final String stack;
     private final JsonNode stated;
+    private final Set<String> keys;
+    private final Set<String> encryptedKeys;
     private final List<ConfigProblem> problems = new ArrayList<>();
 
-    ConfigValidator(String stack, JsonNode stated) {
+    ConfigValidator(String stack, JsonNode stated, Set<String> keys, Set<String> encryptedKeys) {
         this.stack = stack;
         this.stated = stated;
+        this.keys = keys;
+        this.encryptedKeys = encryptedKeys;
     }
 
     List<ConfigProblem> validate(MlApiConfig c) {
@@ -52,6 +59,8 @@ final class ConfigValidator {
         service(c.service());
         probes(c.probes());
         envVars("env", c.env());
+        plainCredentials(c.env());
+        secrets(c);
         configFiles(c.configMap());
         autoscaling(c.autoscaling());
         disruptionBudget(c);
@@ -185,6 +194,52 @@ final class ConfigValidator {
 
     private void envVars(String key, Map<String, String> env) {
         env.keySet().forEach(name -> check(ENV_NAME.matcher(name).matches(), key + "." + name, "is not a valid environment variable name", "mlapi:" + key + ".MODEL_NAME: distilbert"));
+    }
+
+    private void plainCredentials(Map<String, String> env) {
+        env.keySet().stream().filter(n -> CREDENTIAL_NAME.matcher(n).matches()).forEach(n -> problems.add(problem("env." + n,
+                "looks like a credential in plain text, which would sit in git and in the state; make it a secret",
+                "mlapi:secrets: [{name: " + n.toLowerCase().replace('_', '-') + ", env: " + n + ", stackConfig: "
+                        + camel(n) + "}] and pulumi config set --secret mlapi:" + camel(n) + " <value>")));
+    }
+
+    private void secrets(MlApiConfig c) {
+        Set<String> targets = new java.util.HashSet<>(c.env().keySet());
+        Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; i < c.secrets().size(); i++) {
+            MlApiConfig.SecretRef s = c.secrets().get(i);
+            String at = "secrets[" + i + "]";
+            check(s.name() != null && KubernetesNames.isDnsSubdomain(s.name()), at + ".name", "'" + s.name() + "' is not a valid secret name", "name: model-registry-token");
+            check(s.name() == null || names.add(s.name()), at + ".name", "'" + s.name() + "' is used twice", "name: model-registry-token-2");
+            check((s.env() == null) != (s.mountPath() == null), at, "takes exactly one of env (a variable) or mountPath (a folder for a file)",
+                    "env: MODEL_REGISTRY_TOKEN");
+            if (s.env() != null) {
+                check(ENV_NAME.matcher(s.env()).matches(), at + ".env", "is not a valid environment variable name", "env: MODEL_REGISTRY_TOKEN");
+                check(targets.add(s.env()), at + ".env", s.env() + " is set twice (here and in mlapi:env or another secret)", "env: MODEL_REGISTRY_TOKEN_2");
+            }
+            if (s.mountPath() != null) {
+                check(s.mountPath().startsWith("/"), at + ".mountPath", "must be an absolute path", "mountPath: /var/run/secrets/registry");
+                check(targets.add(s.mountPath() + "/" + s.name()), at + ".mountPath", "the file " + s.mountPath() + "/" + s.name() + " is written twice",
+                        "mountPath: /var/run/secrets/other");
+            }
+            if (s.stackConfig() == null) {
+                problems.add(problem(at + ".stackConfig", "names no stack-config key to take the value from", "stackConfig: modelRegistryToken"));
+            } else if (!keys.contains(s.stackConfig())) {
+                problems.add(problem(at + ".stackConfig", "mlapi:" + s.stackConfig() + " is not set",
+                        "pulumi config set --secret mlapi:" + s.stackConfig() + " <value> --stack " + stack));
+            } else if (!encryptedKeys.contains(s.stackConfig())) {
+                problems.add(problem(at + ".stackConfig", "mlapi:" + s.stackConfig() + " is in plain text in the stack file; it must be encrypted",
+                        "pulumi config set --secret mlapi:" + s.stackConfig() + " <value> --stack " + stack));
+            }
+        }
+    }
+
+    private static String camel(String envName) {
+        StringBuilder out = new StringBuilder();
+        for (String part : envName.toLowerCase().split("_")) {
+            out.append(out.length() == 0 ? part : part.isEmpty() ? "" : Character.toUpperCase(part.charAt(0)) + part.substring(1));
+        }
+        return out.toString();
     }
 
     private void configFiles(MlApiConfig.ConfigFiles files) {

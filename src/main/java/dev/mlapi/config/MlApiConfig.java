@@ -20,6 +20,7 @@ public record MlApiConfig(
         Probes probes,
         Map<String, String> env,
         ConfigFiles configMap,
+        List<SecretRef> secrets,
         Autoscaling autoscaling,
         DisruptionBudget disruptionBudget,
         Map<String, String> podAnnotations,
@@ -85,6 +86,13 @@ public record MlApiConfig(
             return Math.max(1, (modelLoadTimeoutSeconds + periodSeconds - 1) / periodSeconds);
         }
     }
+
+    /**
+     * A credential for the API. Its value is the encrypted stack-config key {@code stackConfig}
+     * names (set with {@code pulumi config set --secret mlapi:<key>}); it reaches the container as
+     * the environment variable {@code env}, or as the file {@code mountPath}/{@code name}.
+     */
+    public record SecretRef(String name, String env, String mountPath, String stackConfig) {}
 
     /** Files or environment variables from a ConfigMap the stack creates. */
     public record ConfigFiles(Map<String, String> data, String mountPath) {}

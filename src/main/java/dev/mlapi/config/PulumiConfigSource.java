@@ -11,6 +11,7 @@ public final class PulumiConfigSource {
     private PulumiConfigSource() {}
 
     public static ConfigSource of(Context ctx, Path projectDir) {
-        return ConfigSource.of(ctx.stackName(), StackFile.read(projectDir, ctx.stackName()).keys(), ctx.config("mlapi")::get);
+        StackFile file = StackFile.read(projectDir, ctx.stackName());
+        return ConfigSource.of(ctx.stackName(), file.keys(), file.encryptedKeys(), ctx.config("mlapi")::get);
     }
 }

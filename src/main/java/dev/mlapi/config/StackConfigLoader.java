@@ -85,7 +85,7 @@ public final class StackConfigLoader {
             }
         }
         MlApiConfig config = construct(values);
-        new ConfigValidator(stack, stated).validate(config).stream()
+        new ConfigValidator(stack, stated, source.keys(), source.encryptedKeys()).validate(config).stream()
                 .filter(p -> !unbound.contains(p.key().split("[.\\[]")[0]))
                 .forEach(problems::add);
         if (!problems.isEmpty()) {
@@ -105,7 +105,11 @@ public final class StackConfigLoader {
     /** The keys the stack states, parsed; unknown keys are reported and left out. */
     private static ObjectNode readStated(ConfigSource source, List<ConfigProblem> problems) {
         ObjectNode stated = YAML.createObjectNode();
+        Set<String> secretValues = secretValueKeys(source);
         for (String key : new TreeSet<>(source.keys())) {
+            if (secretValues.contains(key)) {
+                continue; // a secret's value: read only as a secret output, never here
+            }
             Optional<RecordComponent> field = Arrays.stream(FIELDS).filter(f -> f.getName().equals(key)).findFirst();
             if (field.isEmpty()) {
                 problems.add(unknownKey(source.stack(), "", key, fieldNames(MlApiConfig.class)));
@@ -126,6 +130,23 @@ public final class StackConfigLoader {
             }
         }
         return stated;
+    }
+
+    /** The keys that mlapi:secrets names as holding secret values. */
+    static Set<String> secretValueKeys(ConfigSource source) {
+        Set<String> keys = new HashSet<>();
+        if (source.keys().contains("secrets")) {
+            try {
+                YAML.readTree(source.get("secrets").orElse("")).forEach(s -> {
+                    if (s.path("stackConfig").isTextual()) {
+                        keys.add(s.get("stackConfig").asText());
+                    }
+                });
+            } catch (JsonProcessingException e) {
+                // Reported when mlapi:secrets itself is read.
+            }
+        }
+        return keys;
     }
 
     private static Optional<Environment> environmentOf(String stack, ObjectNode stated, List<ConfigProblem> problems) {

@@ -90,6 +90,13 @@ public final class StackFile {
         return keys;
     }
 
+    /** The keys under {@code mlapi:} whose value is encrypted, without the namespace. */
+    public Set<String> encryptedKeys() {
+        Set<String> keys = new TreeSet<>();
+        secretKeys().stream().filter(k -> k.startsWith(NAMESPACE)).forEach(k -> keys.add(k.substring(NAMESPACE.length())));
+        return keys;
+    }
+
     /** Keys whose value is, or holds, an encrypted ({@code secure:}) value. */
     public Set<String> secretKeys() {
         Set<String> keys = new TreeSet<>();
@@ -121,7 +128,7 @@ public final class StackFile {
     /** This file as a config source, for checking it without the engine. */
     public ConfigSource source(UnaryOperator<String> decrypt) {
         Map<String, String> values = engineConfig(decrypt);
-        return ConfigSource.of(stack, keys(), key -> Optional.ofNullable(values.get(NAMESPACE + key)));
+        return ConfigSource.of(stack, keys(), encryptedKeys(), key -> Optional.ofNullable(values.get(NAMESPACE + key)));
     }
 
     private static JsonNode decryptAll(JsonNode node, UnaryOperator<String> decrypt) {

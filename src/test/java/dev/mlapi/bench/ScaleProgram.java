@@ -7,6 +7,7 @@ import dev.mlapi.components.MlApiArgs;
 import dev.mlapi.config.ConfigSource;
 import dev.mlapi.config.PulumiConfigSource;
 import dev.mlapi.config.StackConfigLoader;
+import dev.mlapi.secrets.SecretValues;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Optional;
@@ -34,9 +35,9 @@ public final class ScaleProgram {
             keys.add("name");
             for (int i = 0; i < apis; i++) {
                 String name = "api-" + i;
-                var config = StackConfigLoader.load(ConfigSource.of(stack.stack(), keys,
+                var config = StackConfigLoader.load(ConfigSource.of(stack.stack(), keys, stack.encryptedKeys(),
                         key -> key.equals("name") ? Optional.of(name) : stack.get(key)));
-                new MlApi(name, new MlApiArgs(ctx.stackName(), config), null);
+                new MlApi(name, new MlApiArgs(ctx.stackName(), config, SecretValues.of(ctx, config)), null);
             }
         };
     }

@@ -1,0 +1,30 @@
+package dev.mlapi.secrets;
+
+import com.pulumi.Context;
+import com.pulumi.core.Output;
+import dev.mlapi.config.MlApiConfig;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The values of a stack's secrets, as secret outputs straight from the encrypted stack config:
+ * never a plain Java string, so the engine keeps them encrypted in the state and out of logs.
+ */
+public final class SecretValues {
+    /**
+     * What a rendered manifest holds instead of a value: render mode writes Secret data to disk
+     * in plain text, so it is never given the real one.
+     */
+    public static final String NOT_RENDERED = "not-rendered:the-value-is-a-secret";
+
+    private SecretValues() {}
+
+    public static Map<String, Output<String>> of(Context ctx, MlApiConfig config) {
+        boolean rendering = ctx.config("kubernetes").get("renderYamlToDirectory").isPresent();
+        Map<String, Output<String>> values = new LinkedHashMap<>();
+        for (MlApiConfig.SecretRef secret : config.secrets()) {
+            values.put(secret.name(), rendering ? Output.ofSecret(NOT_RENDERED) : ctx.config("mlapi").requireSecret(secret.stackConfig()));
+        }
+        return values;
+    }
+}

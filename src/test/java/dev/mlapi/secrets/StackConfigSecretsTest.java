@@ -1,0 +1,91 @@
+package dev.mlapi.secrets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mlapi.ProgramUnderMocks;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Secrets from encrypted stack config, under mocks: secret all the way, wired into the pods. */
+class StackConfigSecretsTest {
+    /** The SDK's marker for a secret value in a registration. */
+    private static final String SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+    @TempDir
+    Path project;
+
+    @Test
+    void theValueReachesTheSecretOnlyAsASecretAndThePodsByReference() throws IOException {
+        String ciphertext = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(Path.of("Pulumi.dev.yaml").toFile())
+                .at("/config/mlapi:modelRegistryToken/secure").asText();
+        String value = ProgramUnderMocks.testSecret(ciphertext);
+        var run = ProgramUnderMocks.run("dev");
+
+        var secret = run.one("kubernetes:core/v1:Secret");
+        JsonNode data = secret.inputs().get("stringData");
+        assertEquals("1b47061264138c4ac30d75fd1eb44270", data.get(SECRET_SIG).asText(), "stringData is a secret output");
+        assertEquals(value, data.at("/value/model-registry-token").asText());
+        assertTrue(secret.inputs().get("immutable").asBoolean(), "a rotated value makes a new Secret, and rolls the pods");
+
+        // Nowhere else: not in any other input, nor in the Secret outside its secret wrapper.
+        for (var resource : run.resources()) {
+            JsonNode inputs = resource.inputs().deepCopy();
+            if (inputs instanceof ObjectNode object) {
+                object.remove("stringData");
+            }
+            assertFalse(inputs.toString().contains(value), resource.type() + " holds the secret value");
+        }
+        run.result().outputs().keySet().forEach(k -> assertFalse(String.valueOf(run.output(k)).contains(value), k));
+
+        JsonNode env = run.one("kubernetes:apps/v1:Deployment").inputs().at("/spec/template/spec/containers/0/env");
+        JsonNode ref = null;
+        for (JsonNode e : env) {
+            if (e.get("name").asText().equals("MODEL_REGISTRY_TOKEN")) {
+                ref = e.at("/valueFrom/secretKeyRef");
+            }
+        }
+        assertEquals("model-registry-token", ref.get("key").asText());
+        assertTrue(ref.get("name").asText().startsWith("sentiment-api-secrets-"), ref.toString());
+    }
+
+    @Test
+    void aSecretAsAFileIsMountedReadOnlyForThePodsGroupOnly() throws IOException {
+        String dev = Files.readString(Path.of("Pulumi.dev.yaml"));
+        Files.writeString(project.resolve("Pulumi.dev.yaml"), dev.replace("      env: MODEL_REGISTRY_TOKEN\n", "      mountPath: /var/run/secrets/registry\n"));
+
+        var pod = ProgramUnderMocks.run(project, "dev").one("kubernetes:apps/v1:Deployment").inputs().at("/spec/template/spec");
+
+        JsonNode volume = null;
+        for (JsonNode v : pod.get("volumes")) {
+            if (v.has("secret")) {
+                volume = v;
+            }
+        }
+        assertEquals("model-registry-token", volume.at("/secret/items/0/key").asText());
+        assertEquals(0440, volume.at("/secret/defaultMode").asInt());
+        boolean mounted = false;
+        for (JsonNode m : pod.at("/containers/0/volumeMounts")) {
+            mounted |= m.get("name").asText().equals(volume.get("name").asText())
+                    && m.get("mountPath").asText().equals("/var/run/secrets/registry") && m.get("readOnly").asBoolean();
+        }
+        assertTrue(mounted, pod.at("/containers/0/volumeMounts").toString());
+        assertFalse(pod.at("/containers/0/env").toString().contains("MODEL_REGISTRY_TOKEN"));
+    }
+
+    @Test
+    void renderModeNeverGivesTheManifestTheValue() throws IOException {
+        String dev = Files.readString(Path.of("Pulumi.dev.yaml"));
+        Files.writeString(project.resolve("Pulumi.dev.yaml"), dev.replace("config:\n", "config:\n  kubernetes:renderYamlToDirectory: /tmp/rendered\n"));
+
+        var secret = ProgramUnderMocks.run(project, "dev").one("kubernetes:core/v1:Secret");
+
+        assertEquals(SecretValues.NOT_RENDERED, secret.inputs().at("/stringData/value/model-registry-token").asText());
+    }
+}
