@@ -90,17 +90,78 @@ class LocalClusterIT {
 
     @Test
     @Order(3)
+    void aSecretReachesTheClusterAndNothingElseAndRotatesByItself() throws IOException {
+        String sentinel = "sentinel-" + java.util.UUID.randomUUID();
+        project.mlapi("pulumi", "config", "set", "--secret", "--stack", "dev", "mlapi:modelRegistryToken", sentinel).assertOk("config set");
+        Project.Result up = project.mlapi("up", "dev").assertOk("up dev with a secret");
+
+        assertFalse(up.output().contains(sentinel), "engine output");
+        assertFalse(project.mlapi("pulumi", "stack", "export", "--stack", "dev").assertOk("export").output().contains(sentinel), "stack export");
+        assertFalse(project.mlapi("output", "dev", "--json").assertOk("output").output().contains(sentinel), "stack outputs");
+        assertEquals(List.of(), filesContaining(project.home.resolve("backend"), sentinel), "state folder");
+        assertEquals(List.of(), filesContaining(project.home.resolve("pulumi-home"), sentinel), "Pulumi home");
+        for (String tracked : List.of("Pulumi.dev.yaml", "Pulumi.yaml", "src", "lib", "mlapi")) {
+            assertEquals(List.of(), filesContaining(project.dir.resolve(tracked), sentinel), tracked);
+        }
+        project.mlapi("render", "dev", "rendered-dev").assertOk("render dev");
+        assertEquals(List.of(), filesContaining(project.dir.resolve("rendered-dev"), sentinel), "rendered manifests");
+
+        JsonNode secret = secretOfDeployment();
+        assertEquals(sentinel, new String(java.util.Base64.getDecoder().decode(secret.at("/data/model-registry-token").asText())),
+                "the cluster's Secret holds the value");
+
+        // Rotation: a new value, one up, and the pods run on a new Secret without any other step.
+        String oldName = secret.at("/metadata/name").asText();
+        project.mlapi("pulumi", "config", "set", "--secret", "--stack", "dev", "mlapi:modelRegistryToken", sentinel + "-rotated").assertOk("rotate");
+        project.mlapi("up", "dev").assertOk("up dev after rotation");
+        JsonNode rotated = secretOfDeployment();
+        assertNotEquals(oldName, rotated.at("/metadata/name").asText());
+        assertEquals(sentinel + "-rotated", new String(java.util.Base64.getDecoder().decode(rotated.at("/data/model-registry-token").asText())));
+        assertNotEquals(0, project.kubectl("get", "secret", oldName, "-n", DEV_NS).exitCode(), "the old Secret is gone");
+        JsonNode deployment = project.kubectlJson("get", "deployment", "sentiment-api", "-n", DEV_NS);
+        assertEquals(1, deployment.at("/status/updatedReplicas").asInt(), deployment.at("/status").toString());
+    }
+
+    private static JsonNode secretOfDeployment() {
+        JsonNode deployment = project.kubectlJson("get", "deployment", "sentiment-api", "-n", DEV_NS);
+        String name = null;
+        for (JsonNode e : deployment.at("/spec/template/spec/containers/0/env")) {
+            if (e.get("name").asText().equals("MODEL_REGISTRY_TOKEN")) {
+                name = e.at("/valueFrom/secretKeyRef/name").asText();
+            }
+        }
+        return project.kubectlJson("get", "secret", name, "-n", DEV_NS);
+    }
+
+    private static List<String> filesContaining(Path root, String text) throws IOException {
+        if (!Files.exists(root)) {
+            return List.of();
+        }
+        try (var files = Files.walk(root)) {
+            return files.filter(Files::isRegularFile).filter(f -> {
+                try {
+                    return new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1).contains(text);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).map(Path::toString).toList();
+        }
+    }
+
+    @Test
+    @Order(4)
     void aSecondPreviewFindsNothingToChange() {
         project.mlapi("preview", "dev", "--expect-no-changes").assertOk("preview --expect-no-changes");
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aNewImageTagUpdatesTheDeploymentAndRerunsTheConnectionTest() throws IOException {
         String before = project.read("Pulumi.dev.yaml");
         project.write("Pulumi.dev.yaml", before.replace("tag: main", "tag: 1.5.0-rc.1"));
         String oldGeneration = project.kubectlJson("get", "deployment", "sentiment-api", "-n", DEV_NS)
                 .at("/status/observedGeneration").asText();
+        int replicaSetsBefore = project.kubectlJson("get", "replicasets", "-n", DEV_NS).get("items").size();
 
         Project.Result preview = project.mlapi("preview", "dev", "--json").assertOk("preview --json");
         Set<String> changes = new TreeSet<>();
@@ -124,12 +185,12 @@ class LocalClusterIT {
         assertEquals(1, deployment.at("/status/updatedReplicas").asInt());
         assertEquals("1.5.0-rc.1", deployment.at("/spec/template/metadata/labels/app.kubernetes.io~1version").asText());
         JsonNode replicaSets = project.kubectlJson("get", "replicasets", "-n", DEV_NS);
-        assertEquals(2, replicaSets.get("items").size(), "the rollout made a second ReplicaSet");
+        assertEquals(replicaSetsBefore + 1, replicaSets.get("items").size(), "the rollout made a new ReplicaSet");
         project.write("Pulumi.dev.yaml", before);
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void renderWritesManifestsTheApiServerAcceptsAndAppliesNothing() throws IOException {
         Path out = project.dir.resolve("rendered-production");
         project.mlapiWithTestPassphrase("render", "production", out.toString()).assertOk("render production");
@@ -147,7 +208,7 @@ class LocalClusterIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void stagingAndProductionComeUpSideBySide() throws IOException {
         // Production expects its namespace and model-weights claim to exist (made by the platform team).
         project.write("Pulumi.production.yaml", project.read("Pulumi.production.yaml")
@@ -195,7 +256,7 @@ class LocalClusterIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void destroyLeavesNoneOfOurObjects() {
         project.mlapiWithTestPassphrase("destroy", "production").assertOk("destroy production");
         project.mlapiWithTestPassphrase("destroy", "staging").assertOk("destroy staging");
@@ -210,7 +271,7 @@ class LocalClusterIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void clusterDownLeavesNoProcesses() throws IOException {
         List<Long> pids = new ArrayList<>();
         try (var files = Files.list(project.home.resolve("cluster/run"))) {
