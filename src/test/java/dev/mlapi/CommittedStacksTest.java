@@ -174,8 +174,7 @@ class CommittedStacksTest {
         assertEquals(Map.of("cpu", "100m", "memory", "256Mi", "ephemeral-storage", "1Gi"), strings(deployment.inputs().at(CONTAINER + "/resources/requests")));
         assertEquals("Always", deployment.at(CONTAINER + "/imagePullPolicy"));
         assertEquals("2Gi", volume(deployment, "model-cache").at("/emptyDir/sizeLimit").asText());
-        assertEquals(Map.of("LOG_LEVEL", "debug", "MODEL_NAME", "distilbert-base-uncased-finetuned-sst-2-english",
-                "MODEL_REGISTRY_TOKEN", "secret model-registry-token"), env(deployment));
+        assertEquals(Map.of("LOG_LEVEL", "debug", "MODEL_NAME", "distilbert-base-uncased-finetuned-sst-2-english"), env(deployment));
         assertEquals(18, deployment.inputs().at(CONTAINER + "/startupProbe/failureThreshold").asInt());
     }
 

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -25,19 +26,19 @@ class WorkflowsTest {
 
     @Test
     void aPushTriggersDeployExactlyOnBranchesThatDeploy() throws IOException {
-        List<String> patterns = strings(workflow("deploy.yml").at("/on/push/branches"));
-        for (String branch : SAMPLE_BRANCHES) {
-            boolean deploys = !BranchPolicy.decide(branch).deployOnPush().isEmpty();
-            assertEquals(deploys, patterns.stream().anyMatch(p -> glob(p).matcher(branch).matches()), branch);
-        }
+        assertTriggeredExactlyWhere(workflow("deploy.yml").at("/on/push/branches"), BranchPolicy.Decision::deployOnPush);
     }
 
     @Test
     void pullRequestsArePreviewedOnBranchesThatPreview() throws IOException {
-        List<String> patterns = strings(workflow("pull-request.yml").at("/on/pull_request/branches"));
+        assertTriggeredExactlyWhere(workflow("pull-request.yml").at("/on/pull_request/branches"), BranchPolicy.Decision::previewOnPullRequest);
+    }
+
+    private static void assertTriggeredExactlyWhere(JsonNode branchFilters, Function<BranchPolicy.Decision, List<Environment>> stacks) {
+        List<String> patterns = strings(branchFilters);
         for (String branch : SAMPLE_BRANCHES) {
-            boolean previews = !BranchPolicy.decide(branch).previewOnPullRequest().isEmpty();
-            assertEquals(previews, patterns.stream().anyMatch(p -> glob(p).matcher(branch).matches()), branch);
+            boolean acts = !stacks.apply(BranchPolicy.decide(branch)).isEmpty();
+            assertEquals(acts, patterns.stream().anyMatch(p -> glob(p).matcher(branch).matches()), branch);
         }
     }
 

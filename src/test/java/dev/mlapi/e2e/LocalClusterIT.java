@@ -125,9 +125,9 @@ class LocalClusterIT {
     private static JsonNode secretOfDeployment() {
         JsonNode deployment = project.kubectlJson("get", "deployment", "sentiment-api", "-n", DEV_NS);
         String name = null;
-        for (JsonNode e : deployment.at("/spec/template/spec/containers/0/env")) {
-            if (e.get("name").asText().equals("MODEL_REGISTRY_TOKEN")) {
-                name = e.at("/valueFrom/secretKeyRef/name").asText();
+        for (JsonNode volume : deployment.at("/spec/template/spec/volumes")) {
+            if (volume.has("secret")) {
+                name = volume.at("/secret/secretName").asText();
             }
         }
         return project.kubectlJson("get", "secret", name, "-n", DEV_NS);

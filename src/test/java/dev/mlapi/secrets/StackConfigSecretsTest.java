@@ -23,10 +23,12 @@ class StackConfigSecretsTest {
 
     @Test
     void theValueReachesTheSecretOnlyAsASecretAndThePodsByReference() throws IOException {
+        String dev = Files.readString(Path.of("Pulumi.dev.yaml"));
+        Files.writeString(project.resolve("Pulumi.dev.yaml"), dev.replaceAll("      mountPath: .*\n", "      env: MODEL_REGISTRY_TOKEN\n"));
         String ciphertext = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(Path.of("Pulumi.dev.yaml").toFile())
                 .at("/config/mlapi:modelRegistryToken/secure").asText();
         String value = ProgramUnderMocks.testSecret(ciphertext);
-        var run = ProgramUnderMocks.run("dev");
+        var run = ProgramUnderMocks.run(project, "dev");
 
         var secret = run.one("kubernetes:core/v1:Secret");
         JsonNode data = secret.inputs().get("stringData");
@@ -56,11 +58,8 @@ class StackConfigSecretsTest {
     }
 
     @Test
-    void aSecretAsAFileIsMountedReadOnlyForThePodsGroupOnly() throws IOException {
-        String dev = Files.readString(Path.of("Pulumi.dev.yaml"));
-        Files.writeString(project.resolve("Pulumi.dev.yaml"), dev.replace("      env: MODEL_REGISTRY_TOKEN\n", "      mountPath: /var/run/secrets/registry\n"));
-
-        var pod = ProgramUnderMocks.run(project, "dev").one("kubernetes:apps/v1:Deployment").inputs().at("/spec/template/spec");
+    void theCommittedDevSecretIsAFileMountedReadOnlyForThePodsGroupOnly() {
+        var pod = ProgramUnderMocks.run("dev").one("kubernetes:apps/v1:Deployment").inputs().at("/spec/template/spec");
 
         JsonNode volume = null;
         for (JsonNode v : pod.get("volumes")) {
