@@ -54,8 +54,9 @@ final class AppDeployment {
 
     private AppDeployment() {}
 
+    /** @param secretObjects the Kubernetes Secret that holds each of the config's secrets, by secret name */
     static Deployment create(AppScope scope, Output<String> serviceAccount, Optional<Output<String>> configMap,
-                             Optional<Output<String>> secret) {
+                             Map<String, Output<String>> secretObjects) {
         MlApiConfig c = scope.config();
         AppLabels labels = scope.labels();
         int rolloutDeadline = HealthProbes.rolloutDeadlineSeconds(c.probes());
@@ -70,7 +71,7 @@ final class AppDeployment {
                 .progressDeadlineSeconds(rolloutDeadline)
                 .template(PodTemplateSpecArgs.builder()
                         .metadata(podMetadata(c, labels))
-                        .spec(podSpec(c, labels, serviceAccount, configMap, secret))
+                        .spec(podSpec(c, labels, serviceAccount, configMap, secretObjects))
                         .build());
         // With autoscaling on, the autoscaler owns the count; pinning it here would undo its work on every update.
         if (!c.autoscaling().enabled()) {
@@ -95,7 +96,7 @@ final class AppDeployment {
     }
 
     private static PodSpecArgs podSpec(MlApiConfig c, AppLabels labels, Output<String> serviceAccount,
-                                       Optional<Output<String>> configMap, Optional<Output<String>> secret) {
+                                       Optional<Output<String>> configMap, Map<String, Output<String>> secretObjects) {
         List<VolumeArgs> volumes = new ArrayList<>(List.of(PodSecurity.tmpVolume(PodSecurity.API_TMP_SIZE)));
         List<VolumeMountArgs> mounts = new ArrayList<>(List.of(PodSecurity.tmpMount()));
         List<EnvFromSourceArgs> envFrom = new ArrayList<>();
@@ -109,25 +110,27 @@ final class AppDeployment {
             }
         });
         List<EnvVarArgs> secretEnv = new ArrayList<>();
-        secret.ifPresent(name -> {
-            Map<String, List<KeyToPathArgs>> files = new TreeMap<>();
-            for (MlApiConfig.SecretRef s : c.secrets()) {
-                if (s.env() != null) {
-                    secretEnv.add(EnvVarArgs.builder().name(s.env()).valueFrom(EnvVarSourceArgs.builder()
-                            .secretKeyRef(SecretKeySelectorArgs.builder().name(name).key(s.name()).build()).build()).build());
-                } else {
-                    files.computeIfAbsent(s.mountPath(), p -> new ArrayList<>()).add(KeyToPathArgs.builder().key(s.name()).path(s.name()).build());
-                }
+        // One volume per folder and Secret object: stack-config and synced secrets live in different objects.
+        Map<String, List<MlApiConfig.SecretRef>> files = new TreeMap<>();
+        for (MlApiConfig.SecretRef s : c.secrets()) {
+            Output<String> object = secretObjects.get(s.name());
+            if (s.env() != null) {
+                secretEnv.add(EnvVarArgs.builder().name(s.env()).valueFrom(EnvVarSourceArgs.builder()
+                        .secretKeyRef(SecretKeySelectorArgs.builder().name(object).key(s.name()).build()).build()).build());
+            } else {
+                files.computeIfAbsent(s.mountPath() + "|" + (s.stackConfig() != null), p -> new ArrayList<>()).add(s);
             }
-            int i = 0;
-            for (Map.Entry<String, List<KeyToPathArgs>> folder : files.entrySet()) {
-                String volume = SECRET_VOLUME + "-" + i++;
-                // Readable by the pod's group only; the kubelet updates mounted files on rotation.
-                volumes.add(VolumeArgs.builder().name(volume).secret(SecretVolumeSourceArgs.builder()
-                        .secretName(name).items(folder.getValue()).defaultMode(0440).build()).build());
-                mounts.add(VolumeMountArgs.builder().name(volume).mountPath(folder.getKey()).readOnly(true).build());
-            }
-        });
+        }
+        int i = 0;
+        for (List<MlApiConfig.SecretRef> folder : files.values()) {
+            String volume = SECRET_VOLUME + "-" + i++;
+            // Readable by the pod's group only; the kubelet refreshes mounted files when the Secret changes.
+            volumes.add(VolumeArgs.builder().name(volume).secret(SecretVolumeSourceArgs.builder()
+                    .secretName(secretObjects.get(folder.get(0).name()))
+                    .items(folder.stream().map(s -> KeyToPathArgs.builder().key(s.name()).path(s.name()).build()).toList())
+                    .defaultMode(0440).build()).build());
+            mounts.add(VolumeMountArgs.builder().name(volume).mountPath(folder.get(0).mountPath()).readOnly(true).build());
+        }
         if (c.modelCache() != null) {
             volumes.add(modelCacheVolume(c.modelCache()));
             mounts.add(VolumeMountArgs.builder().name(MODEL_CACHE_VOLUME).mountPath(c.modelCache().mountPath()).build());

@@ -36,8 +36,11 @@ public final class MlApi extends ComponentResource {
 
         Output<String> serviceAccount = AppServiceAccount.create(scope);
         Optional<Output<String>> configMap = AppConfigMap.create(scope);
-        Optional<Output<String>> secret = AppSecret.create(scope, args.secretValues());
-        Deployment deployment = AppDeployment.create(scope, serviceAccount, configMap, secret);
+        Map<String, Output<String>> secretObjects = new java.util.HashMap<>();
+        AppSecret.create(scope, args.secretValues()).ifPresent(object -> args.secretValues().keySet().forEach(s -> secretObjects.put(s, object)));
+        AppExternalSecrets.create(scope, serviceAccount).ifPresent(object -> c.secrets().stream()
+                .filter(s -> s.awsSecretsManager() != null).forEach(s -> secretObjects.put(s.name(), object)));
+        Deployment deployment = AppDeployment.create(scope, serviceAccount, configMap, secretObjects);
         Service service = AppService.create(scope, deployment);
         AppAutoscaler.create(scope, deployment);
         AppDisruptionBudget.create(scope, deployment);

@@ -10,7 +10,7 @@ import java.util.Objects;
  *
  * @param stack        the stack it belongs to, recorded in labels so objects can be traced back
  * @param config       the stack's config with environment defaults applied
- * @param secretValues the value of each of {@code config.secrets()} by name, as secret outputs
+ * @param secretValues the value of each stack-config secret of {@code config.secrets()} by name, as secret outputs
  */
 public record MlApiArgs(String stack, MlApiConfig config, Map<String, Output<String>> secretValues) {
     public MlApiArgs {
@@ -18,7 +18,7 @@ public record MlApiArgs(String stack, MlApiConfig config, Map<String, Output<Str
         Objects.requireNonNull(config, "config");
         secretValues = Map.copyOf(secretValues);
         for (MlApiConfig.SecretRef secret : config.secrets()) {
-            if (!secretValues.containsKey(secret.name())) {
+            if (secret.stackConfig() != null && !secretValues.containsKey(secret.name())) {
                 throw new IllegalArgumentException("no value for secret " + secret.name());
             }
         }

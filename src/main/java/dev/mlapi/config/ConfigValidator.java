@@ -31,6 +31,10 @@ final class ConfigValidator {
     private static final int MAX_REPLICAS = 1000;
     private static final int MAX_MODEL_LOAD_SECONDS = 2 * 3600;
 
+    private static final Pattern SECRET_ARN = Pattern.compile("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:[A-Za-z0-9/_+=.@-]+$");
+    private static final Pattern SECRET_NAME = Pattern.compile("^[A-Za-z0-9/_+=.@-]{1,512}$");
+    private static final Pattern ROLE_ARN = Pattern.compile("^arn:aws[a-z-]*:iam::\\d{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$");
+    private static final Pattern REGION = Pattern.compile("^[a-z]{2}(-gov)?-[a-z]+-\\d$");
     private static final Pattern CREDENTIAL_NAME = Pattern.compile("(?i).*(password|passwd|secret|token|api_?key|private_?key|credential).*");
 
     private final String stack;
@@ -61,6 +65,7 @@ final class ConfigValidator {
         envVars("env", c.env());
         plainCredentials(c.env());
         secrets(c);
+        externalSecrets(c);
         configFiles(c.configMap());
         autoscaling(c.autoscaling());
         disruptionBudget(c);
@@ -222,8 +227,11 @@ final class ConfigValidator {
                 check(targets.add(s.mountPath() + "/" + s.name()), at + ".mountPath", "the file " + s.mountPath() + "/" + s.name() + " is written twice",
                         "mountPath: /var/run/secrets/other");
             }
-            if (s.stackConfig() == null) {
-                problems.add(problem(at + ".stackConfig", "names no stack-config key to take the value from", "stackConfig: modelRegistryToken"));
+            if ((s.stackConfig() == null) == (s.awsSecretsManager() == null)) {
+                problems.add(problem(at, "takes exactly one source: stackConfig (an encrypted stack-config key) or awsSecretsManager",
+                        "stackConfig: modelRegistryToken"));
+            } else if (s.awsSecretsManager() != null) {
+                awsSecret(at + ".awsSecretsManager", s.awsSecretsManager());
             } else if (!keys.contains(s.stackConfig())) {
                 problems.add(problem(at + ".stackConfig", "mlapi:" + s.stackConfig() + " is not set",
                         "pulumi config set --secret mlapi:" + s.stackConfig() + " <value> --stack " + stack));
@@ -232,6 +240,40 @@ final class ConfigValidator {
                         "pulumi config set --secret mlapi:" + s.stackConfig() + " <value> --stack " + stack));
             }
         }
+    }
+
+    private void awsSecret(String at, MlApiConfig.AwsSecret aws) {
+        String id = aws.secretId();
+        if (id == null || id.isBlank()) {
+            problems.add(problem(at + ".secretId", "is required: the Secrets Manager name or ARN", "secretId: ml/sentiment/registry-token"));
+        } else if (id.startsWith("arn:")) {
+            check(SECRET_ARN.matcher(id).matches(), at + ".secretId", "'" + id + "' is not a Secrets Manager secret ARN",
+                    "secretId: arn:aws:secretsmanager:eu-west-1:123456789012:secret:ml/registry-token-AbCdEf");
+        } else {
+            check(SECRET_NAME.matcher(id).matches(), at + ".secretId", "'" + id + "' is not a Secrets Manager secret name", "secretId: ml/sentiment/registry-token");
+        }
+    }
+
+    private void externalSecrets(MlApiConfig c) {
+        if (c.secrets().stream().noneMatch(s -> s.awsSecretsManager() != null)) {
+            return;
+        }
+        MlApiConfig.ExternalSecrets es = c.externalSecrets();
+        if ("ClusterSecretStore".equals(es.storeKind())) {
+            check(es.clusterStoreName() != null && KubernetesNames.isDnsSubdomain(es.clusterStoreName()), "externalSecrets.clusterStoreName",
+                    "names the existing ClusterSecretStore to use", "mlapi:externalSecrets.clusterStoreName: aws-secrets-manager");
+        } else {
+            check("SecretStore".equals(es.storeKind()), "externalSecrets.storeKind", "must be SecretStore or ClusterSecretStore", "mlapi:externalSecrets.storeKind: SecretStore");
+            check(es.region() != null && REGION.matcher(es.region()).matches(), "externalSecrets.region", "is required: the AWS region of the secrets",
+                    "mlapi:externalSecrets.region: eu-west-1");
+            check(es.roleArn() != null && ROLE_ARN.matcher(es.roleArn()).matches(), "externalSecrets.roleArn",
+                    es.roleArn() == null ? "is required: the IAM role the ServiceAccount assumes (IRSA) to read the secrets"
+                            : "'" + es.roleArn() + "' is not an IAM role ARN", "mlapi:externalSecrets.roleArn: arn:aws:iam::123456789012:role/sentiment-api-secrets");
+            check(c.serviceAccount().create(), "serviceAccount.create", "must be true: the stack annotates its ServiceAccount with externalSecrets.roleArn",
+                    "mlapi:serviceAccount.create: true");
+        }
+        check(es.refreshInterval() != null && es.refreshInterval().matches("^(\\d+(s|m|h))+$"), "externalSecrets.refreshInterval", "is not a duration",
+                "mlapi:externalSecrets.refreshInterval: 1h");
     }
 
     private static String camel(String envName) {

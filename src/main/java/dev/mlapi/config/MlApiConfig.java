@@ -21,6 +21,7 @@ public record MlApiConfig(
         Map<String, String> env,
         ConfigFiles configMap,
         List<SecretRef> secrets,
+        ExternalSecrets externalSecrets,
         Autoscaling autoscaling,
         DisruptionBudget disruptionBudget,
         Map<String, String> podAnnotations,
@@ -88,11 +89,22 @@ public record MlApiConfig(
     }
 
     /**
-     * A credential for the API. Its value is the encrypted stack-config key {@code stackConfig}
-     * names (set with {@code pulumi config set --secret mlapi:<key>}); it reaches the container as
-     * the environment variable {@code env}, or as the file {@code mountPath}/{@code name}.
+     * A credential for the API, from exactly one source: {@code stackConfig}, the encrypted
+     * stack-config key holding it (set with {@code pulumi config set --secret mlapi:<key>}); or
+     * {@code awsSecretsManager}, an entry the External Secrets Operator syncs. It reaches the
+     * container as the environment variable {@code env}, or as the file {@code mountPath}/{@code name}.
      */
-    public record SecretRef(String name, String env, String mountPath, String stackConfig) {}
+    public record SecretRef(String name, String env, String mountPath, String stackConfig, AwsSecret awsSecretsManager) {}
+
+    /** An AWS Secrets Manager entry: its name or ARN, optionally one JSON property and a version stage. */
+    public record AwsSecret(String secretId, String property, String versionStage) {}
+
+    /**
+     * How the External Secrets Operator reaches AWS: a namespaced SecretStore the stack creates,
+     * authenticating as the app's ServiceAccount through IRSA ({@code roleArn}), or an existing
+     * ClusterSecretStore by name.
+     */
+    public record ExternalSecrets(String storeKind, String clusterStoreName, String region, String roleArn, String refreshInterval) {}
 
     /** Files or environment variables from a ConfigMap the stack creates. */
     public record ConfigFiles(Map<String, String> data, String mountPath) {}

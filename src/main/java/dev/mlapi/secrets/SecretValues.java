@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The values of a stack's secrets, as secret outputs straight from the encrypted stack config:
+ * The values of a stack's stack-config secrets, as secret outputs straight from the encrypted stack config:
  * never a plain Java string, so the engine keeps them encrypted in the state and out of logs.
  */
 public final class SecretValues {
@@ -23,6 +23,9 @@ public final class SecretValues {
         boolean rendering = ctx.config("kubernetes").get("renderYamlToDirectory").isPresent();
         Map<String, Output<String>> values = new LinkedHashMap<>();
         for (MlApiConfig.SecretRef secret : config.secrets()) {
+            if (secret.stackConfig() == null) {
+                continue; // synced in the cluster by the External Secrets Operator
+            }
             values.put(secret.name(), rendering ? Output.ofSecret(NOT_RENDERED) : ctx.config("mlapi").requireSecret(secret.stackConfig()));
         }
         return values;

@@ -1,0 +1,74 @@
+package dev.mlapi.secrets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mlapi.ProgramUnderMocks;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Secrets from AWS Secrets Manager, synced by the External Secrets Operator: the objects, under mocks. */
+class AwsSecretsManagerTest {
+    private static final String ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:ml/sentiment/db-AbCdEf";
+    private static final String ROLE = "arn:aws:iam::123456789012:role/sentiment-api-secrets";
+
+    @TempDir
+    Path project;
+
+    private ProgramUnderMocks.Run runWith(String extraConfig) throws IOException {
+        String dev = Files.readString(Path.of("Pulumi.dev.yaml"));
+        Files.writeString(project.resolve("Pulumi.dev.yaml"), dev.replace("  mlapi:secrets:\n", extraConfig + "  mlapi:secrets:\n"
+                + "    - name: db-password\n      env: DB_PASSWORD\n      awsSecretsManager: {secretId: \"" + ARN + "\", property: password, versionStage: AWSCURRENT}\n"));
+        var run = ProgramUnderMocks.run(project, "dev");
+        assertTrue(run.result().exceptions().isEmpty(), () -> run.result().exceptions().toString());
+        return run;
+    }
+
+    @Test
+    void aSecretStoreReadsAwsAsTheServiceAccountAndAnExternalSecretOwnsTheSecret() throws IOException {
+        var run = runWith("  mlapi:externalSecrets:\n    region: eu-west-1\n    roleArn: " + ROLE + "\n");
+
+        JsonNode store = run.one("kubernetes:external-secrets.io/v1:SecretStore").inputs();
+        assertEquals("SecretsManager", store.at("/spec/provider/aws/service").asText());
+        assertEquals("eu-west-1", store.at("/spec/provider/aws/region").asText());
+        assertEquals("sentiment-api", store.at("/spec/provider/aws/auth/jwt/serviceAccountRef/name").asText());
+        assertEquals(ROLE, run.one("kubernetes:core/v1:ServiceAccount").inputs().at("/metadata/annotations/eks.amazonaws.com~1role-arn").asText());
+
+        var external = run.one("kubernetes:external-secrets.io/v1:ExternalSecret");
+        JsonNode spec = external.inputs().get("spec");
+        assertEquals("1h", spec.get("refreshInterval").asText());
+        assertEquals("Owner", spec.at("/target/creationPolicy").asText());
+        assertEquals("SecretStore", spec.at("/secretStoreRef/kind").asText());
+        assertEquals(store.at("/metadata/name").asText(), spec.at("/secretStoreRef/name").asText());
+        assertEquals(List.of("db-password", ARN, "password", "AWSCURRENT"), List.of(spec.at("/data/0/secretKey").asText(),
+                spec.at("/data/0/remoteRef/key").asText(), spec.at("/data/0/remoteRef/property").asText(), spec.at("/data/0/remoteRef/version").asText()));
+        assertTrue(external.dependencies().contains(run.one("kubernetes:external-secrets.io/v1:SecretStore").urn()));
+
+        JsonNode env = run.one("kubernetes:apps/v1:Deployment").inputs().at("/spec/template/spec/containers/0/env");
+        JsonNode ref = null;
+        for (JsonNode e : env) {
+            if (e.get("name").asText().equals("DB_PASSWORD")) {
+                ref = e.at("/valueFrom/secretKeyRef");
+            }
+        }
+        assertEquals(spec.at("/target/name").asText(), ref.get("name").asText(), "the pod reads the Secret the operator writes");
+        // The stack-config secret keeps its own Secret.
+        assertEquals(1, run.ofType("kubernetes:core/v1:Secret").size());
+    }
+
+    @Test
+    void anExistingClusterSecretStoreIsUsedAsItIs() throws IOException {
+        var run = runWith("  mlapi:externalSecrets:\n    storeKind: ClusterSecretStore\n    clusterStoreName: aws-secrets-manager\n");
+
+        assertEquals(List.of(), run.ofType("kubernetes:external-secrets.io/v1:SecretStore"));
+        JsonNode ref = run.one("kubernetes:external-secrets.io/v1:ExternalSecret").inputs().at("/spec/secretStoreRef");
+        assertEquals("ClusterSecretStore", ref.get("kind").asText());
+        assertEquals("aws-secrets-manager", ref.get("name").asText());
+        assertTrue(run.one("kubernetes:core/v1:ServiceAccount").inputs().at("/metadata/annotations").isMissingNode());
+    }
+}
