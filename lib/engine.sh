@@ -154,3 +154,21 @@ deployed_image() {
   stack_passphrase "$1"
   pulumi stack output image --stack "$1"
 }
+
+# Seals a value (from standard input) for one stack's cluster, bound to the namespace and Secret
+# name the program gives its SealedSecret; prints what to put in the stack file.
+seal_main() { # stack secret-name [--cert FILE|URL]
+  local stack=${1:?usage: ./mlapi seal <stack> <secret-name> [--cert FILE|URL] < value} name=${2:?usage: ./mlapi seal <stack> <secret-name> [--cert FILE|URL] < value}
+  local cert=certs/$stack.pem target
+  [[ ${3:-} == --cert ]] && cert=${4:?--cert needs a file or URL}
+  if [[ $cert != http* && ! -f $cert ]]; then
+    echo "seal: no certificate $cert; get the environment's public one with kubeseal --fetch-cert and keep it there" >&2
+    return 1
+  fi
+  target=$(program_main dev.mlapi.secrets.SealTarget "$stack") || return 1
+  tools/build kubeseal
+  local blob
+  blob=$("$project_dir/.tools/bin/kubeseal" --raw --scope strict --cert "$cert" \
+    --namespace "${target% *}" --name "${target#* }" --from-file=/dev/stdin) || return 1
+  printf '    - name: %s\n      mountPath: /var/run/secrets/%s\n      sealed: {encryptedData: %s}\n' "$name" "$name" "$blob"
+}

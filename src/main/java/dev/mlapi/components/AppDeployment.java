@@ -118,7 +118,8 @@ final class AppDeployment {
                 secretEnv.add(EnvVarArgs.builder().name(s.env()).valueFrom(EnvVarSourceArgs.builder()
                         .secretKeyRef(SecretKeySelectorArgs.builder().name(object).key(s.name()).build()).build()).build());
             } else {
-                files.computeIfAbsent(s.mountPath() + "|" + (s.stackConfig() != null), p -> new ArrayList<>()).add(s);
+                String source = s.stackConfig() != null ? "config" : s.awsSecretsManager() != null ? "aws" : "sealed";
+                files.computeIfAbsent(s.mountPath() + "|" + source, p -> new ArrayList<>()).add(s);
             }
         }
         int i = 0;

@@ -7,6 +7,7 @@ import com.pulumi.kubernetes.core.v1.Service;
 import com.pulumi.resources.ComponentResource;
 import com.pulumi.resources.ComponentResourceOptions;
 import dev.mlapi.config.MlApiConfig;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -40,6 +41,8 @@ public final class MlApi extends ComponentResource {
         AppSecret.create(scope, args.secretValues()).ifPresent(object -> args.secretValues().keySet().forEach(s -> secretObjects.put(s, object)));
         AppExternalSecrets.create(scope, serviceAccount).ifPresent(object -> c.secrets().stream()
                 .filter(s -> s.awsSecretsManager() != null).forEach(s -> secretObjects.put(s.name(), object)));
+        AppSealedSecrets.create(scope).ifPresent(object -> c.secrets().stream()
+                .filter(s -> s.sealed() != null).forEach(s -> secretObjects.put(s.name(), object)));
         Deployment deployment = AppDeployment.create(scope, serviceAccount, configMap, secretObjects);
         Service service = AppService.create(scope, deployment);
         AppAutoscaler.create(scope, deployment);
@@ -58,6 +61,11 @@ public final class MlApi extends ComponentResource {
         this.logsCommand = namespace.applyValue(ns ->
                 "kubectl --namespace " + ns + " logs deployment/" + labels.name() + " --container " + AppDeployment.CONTAINER + " --follow");
         registerOutputs(outputs());
+    }
+
+    /** The namespace and Secret name that {@code ./mlapi seal} binds a sealed value to. */
+    public static List<String> sealTarget(String stack, MlApiConfig config) {
+        return List.of(config.namespace().name(), AppSealedSecrets.objectName(new AppLabels(config, stack)));
     }
 
     /** What a user needs after a deployment, in place of the chart's NOTES. */

@@ -32,6 +32,7 @@ final class ConfigValidator {
     private static final int MAX_MODEL_LOAD_SECONDS = 2 * 3600;
 
     private static final Pattern SECRET_ARN = Pattern.compile("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:[A-Za-z0-9/_+=.@-]+$");
+    private static final Pattern SEALED = Pattern.compile("^[A-Za-z0-9+/]{64,}={0,2}$");
     private static final Pattern SECRET_NAME = Pattern.compile("^[A-Za-z0-9/_+=.@-]{1,512}$");
     private static final Pattern ROLE_ARN = Pattern.compile("^arn:aws[a-z-]*:iam::\\d{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$");
     private static final Pattern REGION = Pattern.compile("^[a-z]{2}(-gov)?-[a-z]+-\\d$");
@@ -227,9 +228,13 @@ final class ConfigValidator {
                 check(targets.add(s.mountPath() + "/" + s.name()), at + ".mountPath", "the file " + s.mountPath() + "/" + s.name() + " is written twice",
                         "mountPath: /var/run/secrets/other");
             }
-            if ((s.stackConfig() == null) == (s.awsSecretsManager() == null)) {
-                problems.add(problem(at, "takes exactly one source: stackConfig (an encrypted stack-config key) or awsSecretsManager",
+            long sources = java.util.stream.Stream.of(s.stackConfig(), s.awsSecretsManager(), s.sealed()).filter(java.util.Objects::nonNull).count();
+            if (sources != 1) {
+                problems.add(problem(at, "takes exactly one source: stackConfig (an encrypted stack-config key), awsSecretsManager or sealed",
                         "stackConfig: modelRegistryToken"));
+            } else if (s.sealed() != null) {
+                check(s.sealed().encryptedData() != null && SEALED.matcher(s.sealed().encryptedData()).matches(), at + ".sealed.encryptedData",
+                        "is not a sealed value; make one with ./mlapi seal " + stack + " " + s.name(), "sealed: {encryptedData: AgBy3i4OJSWK+PiTySYZZA...}");
             } else if (s.awsSecretsManager() != null) {
                 awsSecret(at + ".awsSecretsManager", s.awsSecretsManager());
             } else if (!keys.contains(s.stackConfig())) {

@@ -90,11 +90,18 @@ public record MlApiConfig(
 
     /**
      * A credential for the API, from exactly one source: {@code stackConfig}, the encrypted
-     * stack-config key holding it (set with {@code pulumi config set --secret mlapi:<key>}); or
-     * {@code awsSecretsManager}, an entry the External Secrets Operator syncs. It reaches the
+     * stack-config key holding it (set with {@code pulumi config set --secret mlapi:<key>});
+     * {@code awsSecretsManager}, an entry the External Secrets Operator syncs; or {@code sealed},
+     * a value the Sealed Secrets controller unseals. It reaches the
      * container as the environment variable {@code env}, or as the file {@code mountPath}/{@code name}.
      */
-    public record SecretRef(String name, String env, String mountPath, String stackConfig, AwsSecret awsSecretsManager) {}
+    public record SecretRef(String name, String env, String mountPath, String stackConfig, AwsSecret awsSecretsManager, Sealed sealed) {}
+
+    /**
+     * A value sealed with the environment's Sealed Secrets certificate ({@code ./mlapi seal}): safe
+     * in git, readable only by the controller in that environment's cluster.
+     */
+    public record Sealed(String encryptedData) {}
 
     /** An AWS Secrets Manager entry: its name or ARN, optionally one JSON property and a version stage. */
     public record AwsSecret(String secretId, String property, String versionStage) {}

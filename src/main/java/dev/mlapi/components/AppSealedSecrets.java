@@ -1,0 +1,40 @@
+package dev.mlapi.components;
+
+import com.pulumi.core.Output;
+import dev.mlapi.config.MlApiConfig;
+import dev.mlapi.secrets.KubernetesCustomResource;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Values sealed for this environment, committed in the stack file: one SealedSecret that the
+ * Sealed Secrets controller in the cluster unseals into a Secret of the same name. Sealing is
+ * strict (bound to that name and namespace), so a sealed value cannot be replayed elsewhere.
+ */
+final class AppSealedSecrets {
+    private AppSealedSecrets() {}
+
+    /** The name sealed values are bound to, and of the Secret the controller writes. */
+    static String objectName(AppLabels labels) {
+        return labels.objectName("sealed");
+    }
+
+    static Optional<Output<String>> create(AppScope scope) {
+        List<MlApiConfig.SecretRef> sealed = scope.config().secrets().stream().filter(s -> s.sealed() != null).toList();
+        if (sealed.isEmpty()) {
+            return Optional.empty();
+        }
+        String name = objectName(scope.labels());
+        Map<String, Object> encrypted = new LinkedHashMap<>();
+        sealed.forEach(s -> encrypted.put(s.name(), s.sealed().encryptedData()));
+        Output<Map<String, Object>> spec = scope.namespace().applyValue(ns -> Map.of(
+                "encryptedData", encrypted,
+                "template", Map.of("type", "Opaque", "metadata", Map.of(
+                        "name", name, "namespace", ns, "labels", scope.labels().all(AppLabels.INFERENCE)))));
+        new KubernetesCustomResource(name, new KubernetesCustomResource.Args("bitnami.com/v1alpha1", "SealedSecret",
+                scope.metadata(name, AppLabels.INFERENCE), spec), scope.options());
+        return Optional.of(Output.of(name));
+    }
+}
