@@ -23,7 +23,8 @@ public final class App {
     public static Consumer<Context> program(Path projectDir) {
         return ctx -> {
             MlApiConfig config = StackConfigLoader.load(PulumiConfigSource.of(ctx, projectDir));
-            var api = new MlApi(config.name(), new MlApiArgs(ctx.stackName(), config, SecretValues.of(ctx, config)), null);
+            var api = new MlApi(config.name(), new MlApiArgs(ctx.stackName(), config,
+                    SecretValues.of(ctx, config), SecretValues.awsInitialValues(ctx, config)), null);
             api.outputs().forEach(ctx::export);
         };
     }

@@ -35,7 +35,8 @@ public final class MlApi extends ComponentResource {
         AppLabels labels = new AppLabels(c, args.stack());
         AppScope scope = new AppScope(c, labels, AppNamespace.create(c, labels, this), this);
 
-        Output<String> serviceAccount = AppServiceAccount.create(scope);
+        Optional<Output<String>> awsRole = AppAwsAccess.create(scope, args.awsInitialValues());
+        Output<String> serviceAccount = AppServiceAccount.create(scope, awsRole);
         Optional<Output<String>> configMap = AppConfigMap.create(scope);
         Map<String, Output<String>> secretObjects = new java.util.HashMap<>();
         AppSecret.create(scope, args.secretValues()).ifPresent(object -> args.secretValues().keySet().forEach(s -> secretObjects.put(s, object)));

@@ -11,9 +11,12 @@ import java.util.Objects;
  * @param stack        the stack it belongs to, recorded in labels so objects can be traced back
  * @param config       the stack's config with environment defaults applied
  * @param secretValues the value of each stack-config secret of {@code config.secrets()} by name, as secret outputs
+ * @param awsInitialValues the first value of each AWS secret the stack creates, by name, as secret outputs
  */
-public record MlApiArgs(String stack, MlApiConfig config, Map<String, Output<String>> secretValues) {
+public record MlApiArgs(String stack, MlApiConfig config, Map<String, Output<String>> secretValues,
+                        Map<String, Output<String>> awsInitialValues) {
     public MlApiArgs {
+        awsInitialValues = Map.copyOf(awsInitialValues);
         Objects.requireNonNull(stack, "stack");
         Objects.requireNonNull(config, "config");
         secretValues = Map.copyOf(secretValues);

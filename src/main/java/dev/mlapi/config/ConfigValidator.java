@@ -35,6 +35,7 @@ final class ConfigValidator {
     private static final Pattern SEALED = Pattern.compile("^[A-Za-z0-9+/]{64,}={0,2}$");
     private static final Pattern SECRET_NAME = Pattern.compile("^[A-Za-z0-9/_+=.@-]{1,512}$");
     private static final Pattern ROLE_ARN = Pattern.compile("^arn:aws[a-z-]*:iam::\\d{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$");
+    private static final Pattern OIDC_PROVIDER_ARN = Pattern.compile("^arn:aws[a-z-]*:iam::\\d{12}:oidc-provider/[A-Za-z0-9./_-]+$");
     private static final Pattern REGION = Pattern.compile("^[a-z]{2}(-gov)?-[a-z]+-\\d$");
     private static final Pattern CREDENTIAL_NAME = Pattern.compile("(?i).*(password|passwd|secret|token|api_?key|private_?key|credential).*");
 
@@ -237,17 +238,25 @@ final class ConfigValidator {
                         "is not a sealed value; make one with ./mlapi seal " + stack + " " + s.name(), "sealed: {encryptedData: AgBy3i4OJSWK+PiTySYZZA...}");
             } else if (s.awsSecretsManager() != null) {
                 awsSecret(at + ".awsSecretsManager", s.awsSecretsManager());
-            } else if (!keys.contains(s.stackConfig())) {
-                problems.add(problem(at + ".stackConfig", "mlapi:" + s.stackConfig() + " is not set",
-                        "pulumi config set --secret mlapi:" + s.stackConfig() + " <value> --stack " + stack));
-            } else if (!encryptedKeys.contains(s.stackConfig())) {
-                problems.add(problem(at + ".stackConfig", "mlapi:" + s.stackConfig() + " is in plain text in the stack file; it must be encrypted",
-                        "pulumi config set --secret mlapi:" + s.stackConfig() + " <value> --stack " + stack));
+            } else {
+                encryptedKey(at + ".stackConfig", s.stackConfig());
             }
         }
     }
 
+    private void encryptedKey(String at, String key) {
+        if (!keys.contains(key)) {
+            problems.add(problem(at, "mlapi:" + key + " is not set", "pulumi config set --secret mlapi:" + key + " <value> --stack " + stack));
+        } else if (!encryptedKeys.contains(key)) {
+            problems.add(problem(at, "mlapi:" + key + " is in plain text in the stack file; it must be encrypted",
+                    "pulumi config set --secret mlapi:" + key + " <value> --stack " + stack));
+        }
+    }
+
     private void awsSecret(String at, MlApiConfig.AwsSecret aws) {
+        if (aws.valueFrom() != null) {
+            encryptedKey(at + ".valueFrom", aws.valueFrom());
+        }
         String id = aws.secretId();
         if (id == null || id.isBlank()) {
             problems.add(problem(at + ".secretId", "is required: the Secrets Manager name or ARN", "secretId: ml/sentiment/registry-token"));
@@ -271,9 +280,22 @@ final class ConfigValidator {
             check("SecretStore".equals(es.storeKind()), "externalSecrets.storeKind", "must be SecretStore or ClusterSecretStore", "mlapi:externalSecrets.storeKind: SecretStore");
             check(es.region() != null && REGION.matcher(es.region()).matches(), "externalSecrets.region", "is required: the AWS region of the secrets",
                     "mlapi:externalSecrets.region: eu-west-1");
-            check(es.roleArn() != null && ROLE_ARN.matcher(es.roleArn()).matches(), "externalSecrets.roleArn",
-                    es.roleArn() == null ? "is required: the IAM role the ServiceAccount assumes (IRSA) to read the secrets"
-                            : "'" + es.roleArn() + "' is not an IAM role ARN", "mlapi:externalSecrets.roleArn: arn:aws:iam::123456789012:role/sentiment-api-secrets");
+            MlApiConfig.ManagedAws managed = es.manageAws();
+            if (managed != null) {
+                check(managed.oidcProviderArn() != null && OIDC_PROVIDER_ARN.matcher(managed.oidcProviderArn()).matches(), "externalSecrets.manageAws.oidcProviderArn",
+                        managed.oidcProviderArn() == null ? "is required: the cluster's IAM OIDC provider, which the role trusts"
+                                : "'" + managed.oidcProviderArn() + "' is not an IAM OIDC provider ARN", "oidcProviderArn: arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789");
+                check(managed.kmsKeyArn() == null || managed.kmsKeyArn().matches("^arn:aws[a-z-]*:kms:[a-z0-9-]+:\\d{12}:key/[a-f0-9-]+$"),
+                        "externalSecrets.manageAws.kmsKeyArn", "is not a KMS key ARN", "kmsKeyArn: arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab");
+                check(es.roleArn() == null, "externalSecrets.roleArn", "is made by the stack when it manages AWS; leave it out", "no mlapi:externalSecrets.roleArn beside manageAws");
+                c.secrets().stream().filter(s -> s.awsSecretsManager() != null && s.awsSecretsManager().secretId() != null
+                        && s.awsSecretsManager().secretId().startsWith("arn:")).forEach(s -> problems.add(problem("secrets",
+                        s.name() + " names an ARN, but a secret the stack creates is named, not an ARN", "secretId: ml/sentiment/db")));
+            } else {
+                check(es.roleArn() != null && ROLE_ARN.matcher(es.roleArn()).matches(), "externalSecrets.roleArn",
+                        es.roleArn() == null ? "is required: the IAM role the ServiceAccount assumes (IRSA) to read the secrets"
+                                : "'" + es.roleArn() + "' is not an IAM role ARN", "mlapi:externalSecrets.roleArn: arn:aws:iam::123456789012:role/sentiment-api-secrets");
+            }
             check(c.serviceAccount().create(), "serviceAccount.create", "must be true: the stack annotates its ServiceAccount with externalSecrets.roleArn",
                     "mlapi:serviceAccount.create: true");
         }

@@ -103,15 +103,26 @@ public record MlApiConfig(
      */
     public record Sealed(String encryptedData) {}
 
-    /** An AWS Secrets Manager entry: its name or ARN, optionally one JSON property and a version stage. */
-    public record AwsSecret(String secretId, String property, String versionStage) {}
+    /**
+     * An AWS Secrets Manager entry: its name or ARN, optionally one JSON property and a version
+     * stage. When the stack manages AWS, {@code valueFrom} names the encrypted stack-config key
+     * holding its value (without it, the value is set out of band).
+     */
+    public record AwsSecret(String secretId, String property, String versionStage, String valueFrom) {}
 
     /**
      * How the External Secrets Operator reaches AWS: a namespaced SecretStore the stack creates,
      * authenticating as the app's ServiceAccount through IRSA ({@code roleArn}), or an existing
      * ClusterSecretStore by name.
      */
-    public record ExternalSecrets(String storeKind, String clusterStoreName, String region, String roleArn, String refreshInterval) {}
+    public record ExternalSecrets(String storeKind, String clusterStoreName, String region, String roleArn, String refreshInterval,
+                                  ManagedAws manageAws) {}
+
+    /**
+     * The AWS side made by the stack: the secrets, and a role that only this ServiceAccount can
+     * assume (through the cluster's OIDC provider) and that may read only these secrets.
+     */
+    public record ManagedAws(String oidcProviderArn, String kmsKeyArn) {}
 
     /** Files or environment variables from a ConfigMap the stack creates. */
     public record ConfigFiles(Map<String, String> data, String mountPath) {}

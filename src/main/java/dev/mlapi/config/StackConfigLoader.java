@@ -138,8 +138,10 @@ public final class StackConfigLoader {
         if (source.keys().contains("secrets")) {
             try {
                 YAML.readTree(source.get("secrets").orElse("")).forEach(s -> {
-                    if (s.path("stackConfig").isTextual()) {
-                        keys.add(s.get("stackConfig").asText());
+                    for (JsonNode key : List.of(s.path("stackConfig"), s.at("/awsSecretsManager/valueFrom"))) {
+                        if (key.isTextual()) {
+                            keys.add(key.asText());
+                        }
                     }
                 });
             } catch (JsonProcessingException e) {

@@ -60,13 +60,19 @@ public final class MockedDeployment {
         }
     }
 
-    /** Answers like the Kubernetes provider: state is the inputs, and objects without a name get one. */
+    /** Answers like the providers: state is the inputs, objects without a name get one, AWS objects an ARN. */
     private static final class ProviderLikeMocks implements Mocks {
         @Override
         public CompletableFuture<ResourceResult> newResourceAsync(ResourceArgs args) {
             ObjectNode state = JSON.valueToTree(args.inputs);
             if (args.type.startsWith("kubernetes:") && state.path("metadata").path("name").isMissingNode()) {
                 state.withObject("/metadata").put("name", args.name + "-0a1b2c3d");
+            }
+            if (args.type.startsWith("aws:")) {
+                if (!state.has("name")) {
+                    state.put("name", args.name + "-0a1b2c3d");
+                }
+                state.put("arn", "arn:aws:" + args.type.split("[:/]")[1] + ":eu-west-1:123456789012:" + state.get("name").asText());
             }
             Map<String, Object> outputs = JSON.convertValue(state, JSON.getTypeFactory().constructMapType(Map.class, String.class, Object.class));
             return CompletableFuture.completedFuture(ResourceResult.of(Optional.of(args.name + "-id"), outputs));

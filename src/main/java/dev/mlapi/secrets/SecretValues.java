@@ -19,6 +19,17 @@ public final class SecretValues {
 
     private SecretValues() {}
 
+    /** The first values of the AWS secrets the stack creates, by secret name. */
+    public static Map<String, Output<String>> awsInitialValues(Context ctx, MlApiConfig config) {
+        Map<String, Output<String>> values = new LinkedHashMap<>();
+        for (MlApiConfig.SecretRef secret : config.secrets()) {
+            if (secret.awsSecretsManager() != null && secret.awsSecretsManager().valueFrom() != null) {
+                values.put(secret.name(), ctx.config("mlapi").requireSecret(secret.awsSecretsManager().valueFrom()));
+            }
+        }
+        return values;
+    }
+
     public static Map<String, Output<String>> of(Context ctx, MlApiConfig config) {
         boolean rendering = ctx.config("kubernetes").get("renderYamlToDirectory").isPresent();
         Map<String, Output<String>> values = new LinkedHashMap<>();

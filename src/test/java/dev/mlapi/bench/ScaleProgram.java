@@ -37,7 +37,8 @@ public final class ScaleProgram {
                 String name = "api-" + i;
                 var config = StackConfigLoader.load(ConfigSource.of(stack.stack(), keys, stack.encryptedKeys(),
                         key -> key.equals("name") ? Optional.of(name) : stack.get(key)));
-                new MlApi(name, new MlApiArgs(ctx.stackName(), config, SecretValues.of(ctx, config)), null);
+                new MlApi(name, new MlApiArgs(ctx.stackName(), config,
+                        SecretValues.of(ctx, config), SecretValues.awsInitialValues(ctx, config)), null);
             }
         };
     }

@@ -62,6 +62,37 @@ class AwsSecretsManagerTest {
     }
 
     @Test
+    void aManagedAwsSideGivesTheServiceAccountARoleThatReadsExactlyItsSecrets() throws IOException {
+        String provider = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC123";
+        String key = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        String dev = Files.readString(Path.of("Pulumi.dev.yaml"));
+        Files.writeString(project.resolve("Pulumi.dev.yaml"), dev.replace("  mlapi:secrets:\n", "  mlapi:externalSecrets:\n    region: eu-west-1\n"
+                + "    manageAws: {oidcProviderArn: \"" + provider + "\", kmsKeyArn: \"" + key + "\"}\n  mlapi:secrets:\n"
+                + "    - name: db-password\n      mountPath: /var/run/secrets/db\n      awsSecretsManager: {secretId: ml/sentiment/db, valueFrom: modelRegistryToken}\n"));
+        var run = ProgramUnderMocks.run(project, "dev");
+        assertTrue(run.result().exceptions().isEmpty(), () -> run.result().exceptions().toString());
+
+        assertEquals("ml/sentiment/db", run.one("aws:secretsmanager/secret:Secret").inputs().get("name").asText());
+        assertEquals(key, run.one("aws:secretsmanager/secret:Secret").inputs().get("kmsKeyId").asText());
+        JsonNode version = run.one("aws:secretsmanager/secretVersion:SecretVersion").inputs();
+        assertEquals("1b47061264138c4ac30d75fd1eb44270", version.at("/secretString/4dabf18193072939515e22adb298388d").asText(),
+                "the first value goes to AWS as a secret");
+
+        JsonNode trust = new com.fasterxml.jackson.databind.json.JsonMapper().readTree(
+                run.one("aws:iam/role:Role").inputs().get("assumeRolePolicy").asText());
+        assertEquals(provider, trust.at("/Statement/0/Principal/Federated").asText());
+        assertEquals("system:serviceaccount:sentiment-api-dev:sentiment-api",
+                trust.at("/Statement/0/Condition/StringEquals/oidc.eks.eu-west-1.amazonaws.com~1id~1ABC123:sub").asText());
+        JsonNode policy = new com.fasterxml.jackson.databind.json.JsonMapper().readTree(
+                run.one("aws:iam/policy:Policy").inputs().get("policy").asText());
+        assertEquals("[\"secretsmanager:GetSecretValue\"]", policy.at("/Statement/0/Action").toString());
+        assertEquals(1, policy.at("/Statement/0/Resource").size(), "exactly the stack's one secret");
+        assertEquals(List.of(key), List.of(policy.at("/Statement/1/Resource/0").asText()));
+        assertEquals(1, run.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").size());
+        assertTrue(run.one("kubernetes:core/v1:ServiceAccount").inputs().at("/metadata/annotations/eks.amazonaws.com~1role-arn").asText().length() > 0);
+    }
+
+    @Test
     void anExistingClusterSecretStoreIsUsedAsItIs() throws IOException {
         var run = runWith("  mlapi:externalSecrets:\n    storeKind: ClusterSecretStore\n    clusterStoreName: aws-secrets-manager\n");
 
@@ -69,6 +100,6 @@ class AwsSecretsManagerTest {
         JsonNode ref = run.one("kubernetes:external-secrets.io/v1:ExternalSecret").inputs().at("/spec/secretStoreRef");
         assertEquals("ClusterSecretStore", ref.get("kind").asText());
         assertEquals("aws-secrets-manager", ref.get("name").asText());
-        assertTrue(run.one("kubernetes:core/v1:ServiceAccount").inputs().at("/metadata/annotations").isMissingNode());
+        assertTrue(run.one("kubernetes:core/v1:ServiceAccount").inputs().at("/metadata/annotations/eks.amazonaws.com~1role-arn").isMissingNode());
     }
 }
