@@ -6,8 +6,7 @@
 bench_main() {
   local runs=${1:-3}
   export MLAPI_HOME=$project_dir/target/bench/home MLAPI_APISERVER_PORT=46443 MLAPI_ETCD_PORT=42379
-  cluster_dir=$MLAPI_HOME/cluster kubeconfig=$MLAPI_HOME/cluster/kubeconfig
-  apiserver_port=$MLAPI_APISERVER_PORT etcd_port=$MLAPI_ETCD_PORT
+  cluster_settings
   tools/build
   mvn -B -ntp -q package -DskipTests
   mvn -B -ntp -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench/classpath.txt

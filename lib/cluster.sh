@@ -3,10 +3,14 @@
 # runtime here: kwok marks pods running and ready, and Job pods complete; no container runs).
 # Sourced by ./mlapi, which sets project_dir and MLAPI_HOME.
 
-cluster_dir=$MLAPI_HOME/cluster
-apiserver_port=${MLAPI_APISERVER_PORT:-16443}
-etcd_port=${MLAPI_ETCD_PORT:-12379}
-kubeconfig=$cluster_dir/kubeconfig
+# Where the cluster lives and listens, from MLAPI_HOME and the port variables.
+cluster_settings() {
+  cluster_dir=$MLAPI_HOME/cluster
+  apiserver_port=${MLAPI_APISERVER_PORT:-16443}
+  etcd_port=${MLAPI_ETCD_PORT:-12379}
+  kubeconfig=$cluster_dir/kubeconfig
+}
+cluster_settings
 cluster_components=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
 
 cluster_pid() {

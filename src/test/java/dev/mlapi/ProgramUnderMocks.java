@@ -7,7 +7,6 @@ import com.pulumi.test.TestResult;
 import dev.mlapi.policy.MockedDeployment;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -38,10 +37,6 @@ public final class ProgramUnderMocks {
                 throw new AssertionError("expected one " + type + ", found " + found.size() + " in " + types());
             }
             return found.get(0);
-        }
-
-        public Optional<Registered> optional(String type) {
-            return ofType(type).stream().findFirst();
         }
 
         public List<String> types() {
