@@ -18,6 +18,7 @@ cluster_pid() {
   [[ -f $pidfile ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null && cat "$pidfile"
 }
 
+# cluster_start <name> <program> [args]: runs the program in its own session, logging to logs/<name>.log.
 cluster_start() {
   local name=$1; shift
   cluster_pid "$name" >/dev/null && return 0
@@ -28,7 +29,7 @@ cluster_start() {
     return 1
   fi
   mkdir -p "$cluster_dir/run" "$cluster_dir/logs"
-  setsid "$project_dir/.tools/bin/$name" "$@" >"$cluster_dir/logs/$name.log" 2>&1 < /dev/null &
+  setsid "$@" >"$cluster_dir/logs/$name.log" 2>&1 < /dev/null &
   echo $! >"$cluster_dir/run/$name.pid"
 }
 
@@ -83,24 +84,25 @@ cluster_up() {
     return 0
   fi
   cluster_pki
-  cluster_start etcd --name local --data-dir "$cluster_dir/etcd" \
+  local tools=$project_dir/.tools/bin
+  cluster_start etcd "$tools/etcd" --name local --data-dir "$cluster_dir/etcd" \
     --listen-client-urls "http://127.0.0.1:$etcd_port" --advertise-client-urls "http://127.0.0.1:$etcd_port" \
     --listen-peer-urls "http://127.0.0.1:$((etcd_port + 1))" --initial-advertise-peer-urls "http://127.0.0.1:$((etcd_port + 1))" \
     --initial-cluster "local=http://127.0.0.1:$((etcd_port + 1))" --quota-backend-bytes 1073741824
   cluster_wait etcd 30 curl -sf "http://127.0.0.1:$etcd_port/health"
-  cluster_start kube-apiserver --etcd-servers "http://127.0.0.1:$etcd_port" \
+  cluster_start kube-apiserver "$tools/kube-apiserver" --etcd-servers "http://127.0.0.1:$etcd_port" \
     --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$apiserver_port" \
     --tls-cert-file "$pki/apiserver.crt" --tls-private-key-file "$pki/apiserver.key" --client-ca-file "$pki/ca.crt" \
     --service-account-issuer https://kubernetes.default.svc.cluster.local \
     --service-account-key-file "$pki/service-accounts.pub" --service-account-signing-key-file "$pki/service-accounts.key" \
     --service-cluster-ip-range 10.96.0.0/16 --authorization-mode Node,RBAC --profiling=false
   cluster_wait kube-apiserver 60 cluster_kubectl get --raw /readyz
-  cluster_start kube-controller-manager --kubeconfig "$kubeconfig" --leader-elect=false \
+  cluster_start kube-controller-manager "$tools/kube-controller-manager" --kubeconfig "$kubeconfig" --leader-elect=false \
     --bind-address 127.0.0.1 --secure-port 0 --service-account-private-key-file "$pki/service-accounts.key" \
     --root-ca-file "$pki/ca.crt" --cluster-signing-cert-file "$pki/ca.crt" --cluster-signing-key-file "$pki/ca.key" \
     --use-service-account-credentials=false --controllers '*,-nodeipam,-cloud-node-lifecycle,-service-lb-controller,-route'
-  cluster_start kube-scheduler --kubeconfig "$kubeconfig" --leader-elect=false --bind-address 127.0.0.1 --secure-port 0
-  cluster_start kwok --kubeconfig "$kubeconfig" --manage-all-nodes=false \
+  cluster_start kube-scheduler "$tools/kube-scheduler" --kubeconfig "$kubeconfig" --leader-elect=false --bind-address 127.0.0.1 --secure-port 0
+  cluster_start kwok "$tools/kwok" --kubeconfig "$kubeconfig" --manage-all-nodes=false \
     --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake --cidr 10.244.0.0/16 --node-ip 127.0.0.2 \
     --server-address 127.0.0.1:0 --node-lease-duration-seconds 40 --config "$project_dir/lib/kwok-stages.yaml"
   cluster_nodes
@@ -142,12 +144,12 @@ cluster_all_nodes_ready() {
   [[ $(cluster_kubectl get nodes -o jsonpath='{range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}' | grep -c True) -ge 4 ]]
 }
 
-# One at a time, in reverse order of start, each gone before the next stops: the API server
-# shuts down cleanly only while etcd still answers.
+# One at a time, add-ons first, then the cluster in reverse order of start, each gone before
+# the next stops: the API server shuts down cleanly only while etcd still answers.
 cluster_down() {
-  local name pid stopped=0
-  for ((i = ${#cluster_components[@]} - 1; i >= 0; i--)); do
-    name=${cluster_components[i]}
+  local name pid stopped=0 order=("${addon_processes[@]}")
+  for ((i = ${#cluster_components[@]} - 1; i >= 0; i--)); do order+=("${cluster_components[i]}"); done
+  for name in "${order[@]}"; do
     if pid=$(cluster_pid "$name"); then
       kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
       for _ in $(seq 75); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
@@ -173,6 +175,9 @@ cluster_status() {
   local name pid rc=0
   for name in "${cluster_components[@]}"; do
     if pid=$(cluster_pid "$name"); then echo "$name: running (pid $pid)"; else echo "$name: stopped"; rc=3; fi
+  done
+  for name in "${addon_processes[@]}"; do
+    if pid=$(cluster_pid "$name"); then echo "$name (add-on): running (pid $pid)"; fi
   done
   if ((rc == 0)); then cluster_kubectl get nodes; fi
   return $rc

@@ -157,10 +157,12 @@ deployed_image() {
 
 # Seals a value (from standard input) for one stack's cluster, bound to the namespace and Secret
 # name the program gives its SealedSecret; prints what to put in the stack file.
-seal_main() { # stack secret-name [--cert FILE|URL]
-  local stack=${1:?usage: ./mlapi seal <stack> <secret-name> [--cert FILE|URL] < value} name=${2:?usage: ./mlapi seal <stack> <secret-name> [--cert FILE|URL] < value}
+# --cert local: the controller of the local cluster (./mlapi cluster addon sealed-secrets).
+seal_main() { # stack secret-name [--cert FILE|URL|local]
+  local stack=${1:?usage: ./mlapi seal <stack> <secret-name> [--cert FILE|URL|local] < value} name=${2:?usage: ./mlapi seal <stack> <secret-name> [--cert FILE|URL|local] < value}
   local cert=certs/$stack.pem target
-  [[ ${3:-} == --cert ]] && cert=${4:?--cert needs a file or URL}
+  [[ ${3:-} == --cert ]] && cert=${4:?--cert needs a file, a URL or local}
+  [[ $cert == local ]] && cert=$sealed_secrets_cert_url
   if [[ $cert != http* && ! -f $cert ]]; then
     echo "seal: no certificate $cert; get the environment's public one with kubeseal --fetch-cert and keep it there" >&2
     return 1

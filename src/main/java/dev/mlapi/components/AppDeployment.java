@@ -35,6 +35,7 @@ import com.pulumi.kubernetes.meta.v1.inputs.LabelSelectorArgs;
 import com.pulumi.kubernetes.meta.v1.inputs.ObjectMetaArgs;
 import com.pulumi.resources.CustomResourceOptions;
 import com.pulumi.resources.CustomTimeouts;
+import dev.mlapi.config.KubernetesNames;
 import dev.mlapi.config.MlApiConfig;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,6 +52,7 @@ final class AppDeployment {
     private static final String CONFIG_VOLUME = "config";
     private static final String MODEL_CACHE_VOLUME = "model-cache";
     private static final String SECRET_VOLUME = "secrets";
+    static final String SEALED_ENV_REVISION = "mlapi.dev/sealed-env-revision";
 
     private AppDeployment() {}
 
@@ -90,9 +92,23 @@ final class AppDeployment {
     private static ObjectMetaArgs podMetadata(MlApiConfig c, AppLabels labels) {
         Map<String, String> podLabels = new LinkedHashMap<>(c.podLabels());
         podLabels.putAll(labels.workload(AppLabels.INFERENCE));
+        Map<String, String> annotations = new TreeMap<>(c.podAnnotations());
+        sealedEnvRevision(c).ifPresent(revision -> annotations.put(SEALED_ENV_REVISION, revision));
         var metadata = ObjectMetaArgs.builder().labels(podLabels);
-        Inputs.ifAny(c.podAnnotations(), metadata::annotations);
+        Inputs.ifAny(annotations, metadata::annotations);
         return metadata.build();
+    }
+
+    /**
+     * The controller updates a sealed Secret in place: mounted files follow, env vars do not. A
+     * hash of the sealed (encrypted, already public) values read as env vars changes the pod
+     * template when one is resealed, so the pods roll. It says nothing about the plain values.
+     */
+    static Optional<String> sealedEnvRevision(MlApiConfig c) {
+        List<String> sealedEnv = c.secrets().stream().filter(s -> s.sealed() != null && s.env() != null)
+                .map(s -> s.name() + "=" + s.sealed().encryptedData()).sorted().toList();
+        return sealedEnv.isEmpty() ? Optional.empty()
+                : Optional.of(KubernetesNames.sha256Hex(String.join("\n", sealedEnv)).substring(0, 16));
     }
 
     private static PodSpecArgs podSpec(MlApiConfig c, AppLabels labels, Output<String> serviceAccount,

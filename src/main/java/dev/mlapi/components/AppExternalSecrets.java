@@ -59,8 +59,10 @@ final class AppExternalSecrets {
                 "secretStoreRef", Map.of("name", storeName, "kind", es.storeKind()),
                 "target", Map.of("name", target, "creationPolicy", "Owner"),
                 "data", data);
-        new KubernetesCustomResource(target, new KubernetesCustomResource.Args(API_VERSION, "ExternalSecret",
-                scope.metadata(target, AppLabels.INFERENCE), Output.of(spec)), scope.options(store.toArray(Resource[]::new)));
-        return Optional.of(Output.of(target));
+        // Waiting for Ready turns a missing AWS secret or a denied read into a failed up, not a stuck rollout.
+        var externalSecret = new KubernetesCustomResource(target, new KubernetesCustomResource.Args(API_VERSION, "ExternalSecret",
+                scope.metadata(target, AppLabels.INFERENCE, Map.of(KubernetesCustomResource.WAIT_FOR, "condition=Ready")),
+                Output.of(spec)), scope.options(store.toArray(Resource[]::new)));
+        return Optional.of(externalSecret.name());
     }
 }

@@ -33,8 +33,10 @@ final class AppSealedSecrets {
                 "encryptedData", encrypted,
                 "template", Map.of("type", "Opaque", "metadata", Map.of(
                         "name", name, "namespace", ns, "labels", scope.labels().all(AppLabels.INFERENCE)))));
-        new KubernetesCustomResource(name, new KubernetesCustomResource.Args("bitnami.com/v1alpha1", "SealedSecret",
-                scope.metadata(name, AppLabels.INFERENCE), spec), scope.options());
-        return Optional.of(Output.of(name));
+        // Waiting for Synced turns a value sealed with the wrong certificate into a failed up.
+        var sealedSecret = new KubernetesCustomResource(name, new KubernetesCustomResource.Args("bitnami.com/v1alpha1", "SealedSecret",
+                scope.metadata(name, AppLabels.INFERENCE, Map.of(KubernetesCustomResource.WAIT_FOR, "condition=Synced")), spec),
+                scope.options());
+        return Optional.of(sealedSecret.name());
     }
 }

@@ -238,6 +238,9 @@ final class ConfigValidator {
                         "is not a sealed value; make one with ./mlapi seal " + stack + " " + s.name(), "sealed: {encryptedData: AgBy3i4OJSWK+PiTySYZZA...}");
             } else if (s.awsSecretsManager() != null) {
                 awsSecret(at + ".awsSecretsManager", s.awsSecretsManager());
+                // The operator rotates the Secret in place; only a mounted file sees the new value without a restart.
+                check(s.env() == null, at + ".env", "an env var keeps the old value after AWS Secrets Manager rotates it, until the pods"
+                        + " restart; read it from a file the operator keeps current", "mountPath: /var/run/secrets/" + s.name());
             } else {
                 encryptedKey(at + ".stackConfig", s.stackConfig());
             }

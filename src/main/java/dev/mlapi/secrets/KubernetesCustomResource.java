@@ -1,8 +1,10 @@
 package dev.mlapi.secrets;
 
 import com.pulumi.core.Output;
+import com.pulumi.core.annotations.Export;
 import com.pulumi.core.annotations.Import;
 import com.pulumi.kubernetes.meta.v1.inputs.ObjectMetaArgs;
+import com.pulumi.kubernetes.meta.v1.outputs.ObjectMeta;
 import com.pulumi.resources.CustomResource;
 import com.pulumi.resources.CustomResourceOptions;
 import com.pulumi.resources.ResourceArgs;
@@ -14,8 +16,19 @@ import java.util.Map;
  * the provider expects ({@code kubernetes:<group>/<version>:<Kind>}) and the spec is free-form.
  */
 public final class KubernetesCustomResource extends CustomResource {
+    /** Makes the provider wait, on create and update, until the operator reports the condition. */
+    public static final String WAIT_FOR = "pulumi.com/waitFor";
+
+    @Export(name = "metadata", refs = ObjectMeta.class)
+    private Output<ObjectMeta> metadata;
+
     public KubernetesCustomResource(String name, Args args, CustomResourceOptions options) {
         super("kubernetes:" + args.apiVersion + ":" + args.kind, name, args, options);
+    }
+
+    /** The object's name once it exists: using it makes a resource wait for this one. */
+    public Output<String> name() {
+        return metadata.applyValue(m -> m.name().orElseThrow());
     }
 
     /** apiVersion, kind, metadata and spec of the object. */

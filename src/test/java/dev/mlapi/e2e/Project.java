@@ -105,13 +105,59 @@ final class Project {
     Result mlapi(Map<String, String> env, String... args) {
         List<String> command = new ArrayList<>(List.of("./mlapi"));
         command.addAll(List.of(args));
-        return run(command, env);
+        return run(command, env, "");
+    }
+
+    /** The command with {@code input} on its standard input, as {@code ./mlapi seal} takes a value. */
+    Result mlapiWithInput(String input, String... args) {
+        List<String> command = new ArrayList<>(List.of("./mlapi"));
+        command.addAll(List.of(args));
+        return run(command, Map.of(), input);
+    }
+
+    /**
+     * The places outside the cluster that hold the text: the given engine output, the stack's
+     * export and outputs, its state and Pulumi home folders, the project's tracked files and the
+     * stack's rendered manifests. A secret must be in none of them.
+     */
+    List<String> placesHolding(String text, String stack, String engineOutput) throws IOException {
+        List<String> places = new ArrayList<>();
+        if (engineOutput.contains(text)) {
+            places.add("engine output");
+        }
+        if (mlapi("pulumi", "stack", "export", "--stack", stack).assertOk("stack export").output().contains(text)) {
+            places.add("stack export");
+        }
+        if (mlapi("output", stack, "--json").assertOk("stack output").output().contains(text)) {
+            places.add("stack outputs");
+        }
+        mlapi("render", stack, "rendered-" + stack).assertOk("render " + stack);
+        for (String folder : List.of(".state/backend", ".state/pulumi-home", "Pulumi." + stack + ".yaml", "Pulumi.yaml", "src", "lib", "mlapi",
+                "rendered-" + stack)) {
+            places.addAll(filesContaining(dir.resolve(folder), text));
+        }
+        return places;
+    }
+
+    private static List<String> filesContaining(Path root, String text) throws IOException {
+        if (!Files.exists(root)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.filter(Files::isRegularFile).filter(f -> {
+                try {
+                    return new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1).contains(text);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).map(Path::toString).toList();
+        }
     }
 
     Result kubectl(String... args) {
         List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", home.resolve("cluster/kubeconfig").toString()));
         command.addAll(List.of(args));
-        return run(command, Map.of());
+        return run(command, Map.of(), "");
     }
 
     JsonNode kubectlJson(String... args) {
@@ -133,10 +179,15 @@ final class Project {
         Files.writeString(dir.resolve(file), content);
     }
 
-    private Result run(List<String> command, Map<String, String> env) {
+    private Result run(List<String> command, Map<String, String> env, String input) {
         try {
             Path log = Files.createTempFile(dir, "run", ".log");
             ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+            Path stdin = null;
+            if (!input.isEmpty()) {
+                stdin = Files.writeString(Files.createTempFile(dir, "stdin", ".txt"), input);
+                pb.redirectInput(stdin.toFile());
+            }
             pb.environment().put("MLAPI_HOME", home.toString());
             pb.environment().put("MLAPI_APISERVER_PORT", Integer.toString(apiServerPort));
             pb.environment().put("MLAPI_ETCD_PORT", Integer.toString(apiServerPort - 4064));
@@ -149,6 +200,9 @@ final class Project {
             }
             String output = Files.readString(log, StandardCharsets.UTF_8);
             Files.delete(log);
+            if (stdin != null) {
+                Files.delete(stdin);
+            }
             return new Result(process.exitValue(), output);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -23,7 +23,7 @@ class AwsSecretsManagerTest {
     private ProgramUnderMocks.Run runWith(String extraConfig) throws IOException {
         String dev = Files.readString(Path.of("Pulumi.dev.yaml"));
         Files.writeString(project.resolve("Pulumi.dev.yaml"), dev.replace("  mlapi:secrets:\n", extraConfig + "  mlapi:secrets:\n"
-                + "    - name: db-password\n      env: DB_PASSWORD\n      awsSecretsManager: {secretId: \"" + ARN + "\", property: password, versionStage: AWSCURRENT}\n"));
+                + "    - name: db-password\n      mountPath: /var/run/secrets/db\n      awsSecretsManager: {secretId: \"" + ARN + "\", property: password, versionStage: AWSCURRENT}\n"));
         var run = ProgramUnderMocks.run(project, "dev");
         assertTrue(run.result().exceptions().isEmpty(), () -> run.result().exceptions().toString());
         return run;
@@ -49,14 +49,17 @@ class AwsSecretsManagerTest {
                 spec.at("/data/0/remoteRef/key").asText(), spec.at("/data/0/remoteRef/property").asText(), spec.at("/data/0/remoteRef/version").asText()));
         assertTrue(external.dependencies().contains(run.one("kubernetes:external-secrets.io/v1:SecretStore").urn()));
 
-        JsonNode env = run.one("kubernetes:apps/v1:Deployment").inputs().at("/spec/template/spec/containers/0/env");
-        JsonNode ref = null;
-        for (JsonNode e : env) {
-            if (e.get("name").asText().equals("DB_PASSWORD")) {
-                ref = e.at("/valueFrom/secretKeyRef");
+        assertEquals("condition=Ready", external.inputs().at("/metadata/annotations/pulumi.com~1waitFor").asText(),
+                "up fails when the operator cannot read the secret, instead of a rollout stuck on a missing Secret");
+        var deployment = run.one("kubernetes:apps/v1:Deployment");
+        assertTrue(deployment.dependencies().contains(external.urn()), "the pods start after the Secret is synced");
+        JsonNode volume = null;
+        for (JsonNode v : deployment.inputs().at("/spec/template/spec/volumes")) {
+            if (v.at("/secret/items/0/key").asText().equals("db-password")) {
+                volume = v;
             }
         }
-        assertEquals(spec.at("/target/name").asText(), ref.get("name").asText(), "the pod reads the Secret the operator writes");
+        assertEquals(spec.at("/target/name").asText(), volume.at("/secret/secretName").asText(), "the pod reads the Secret the operator writes");
         // The stack-config secret keeps its own Secret.
         assertEquals(1, run.ofType("kubernetes:core/v1:Secret").size());
     }

@@ -1,6 +1,11 @@
 package dev.mlapi.secrets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mlapi.ProgramUnderMocks;
@@ -17,15 +22,36 @@ class SealedSecretsTest {
     @TempDir
     Path project;
 
+    private ProgramUnderMocks.Run runWith(String... entries) throws IOException {
+        String dev = Files.readString(Path.of("Pulumi.dev.yaml"));
+        Files.writeString(project.resolve("Pulumi.dev.yaml"), dev.replace("  mlapi:secrets:\n", "  mlapi:secrets:\n" + String.join("", entries)));
+        var run = ProgramUnderMocks.run(project, "dev");
+        assertTrue(run.result().exceptions().isEmpty(), () -> run.result().exceptions().toString());
+        return run;
+    }
+
+    private static String sealedFile(String blob) {
+        return "    - name: hub-token\n      mountPath: /var/run/secrets/hub\n      sealed: {encryptedData: " + blob + "}\n";
+    }
+
+    private static String sealedEnv(String blob) {
+        return "    - name: db-password\n      env: DB_PASSWORD\n      sealed: {encryptedData: " + blob + "}\n";
+    }
+
+    private static String podAnnotation(ProgramUnderMocks.Run run) {
+        return run.one("kubernetes:apps/v1:Deployment").inputs().at("/spec/template/metadata/annotations/mlapi.dev~1sealed-env-revision").asText(null);
+    }
+
     @Test
     void theSealedSecretIsBoundToTheNameAndNamespaceThePodsRead() throws IOException {
-        String dev = Files.readString(Path.of("Pulumi.dev.yaml"));
-        Files.writeString(project.resolve("Pulumi.dev.yaml"), dev.replace("  mlapi:secrets:\n", "  mlapi:secrets:\n"
-                + "    - name: hub-token\n      mountPath: /var/run/secrets/hub\n      sealed: {encryptedData: " + BLOB + "}\n"));
+        var run = runWith(sealedFile(BLOB));
 
-        var run = ProgramUnderMocks.run(project, "dev");
-
-        JsonNode sealed = run.one("kubernetes:bitnami.com/v1alpha1:SealedSecret").inputs();
+        var sealedSecret = run.one("kubernetes:bitnami.com/v1alpha1:SealedSecret");
+        JsonNode sealed = sealedSecret.inputs();
+        assertEquals("condition=Synced", sealed.at("/metadata/annotations/pulumi.com~1waitFor").asText(),
+                "up fails when the controller cannot unseal, for example a value sealed with another cluster's certificate");
+        assertTrue(run.one("kubernetes:apps/v1:Deployment").dependencies().contains(sealedSecret.urn()),
+                "the pods start after the controller wrote the Secret");
         assertEquals("sentiment-api-sealed", sealed.at("/metadata/name").asText());
         assertEquals(BLOB, sealed.at("/spec/encryptedData/hub-token").asText());
         assertEquals("sentiment-api-sealed", sealed.at("/spec/template/metadata/name").asText());
@@ -39,5 +65,17 @@ class SealedSecretsTest {
             }
         }
         assertEquals(1, sealedVolumes, "the sealed secret has a volume of its own, apart from the stack-config Secret");
+        assertNull(podAnnotation(run), "a mounted file follows the Secret in place; resealing it needs no rollout");
+    }
+
+    @Test
+    void resealingAValueReadAsAnEnvVarRollsThePods() throws IOException {
+        String other = "AgC" + "k2Lm".repeat(40) + "==";
+        String first = podAnnotation(runWith(sealedEnv(BLOB), sealedFile(other)));
+        assertNotNull(first);
+        assertEquals(first, podAnnotation(runWith(sealedEnv(BLOB), sealedFile(BLOB))), "resealing a mounted file changes nothing");
+        String resealed = podAnnotation(runWith(sealedEnv(other), sealedFile(other)));
+        assertNotEquals(first, resealed, "a new sealed value changes the pod template");
+        assertFalse(first.contains(BLOB.substring(0, 16)) || resealed.contains(other.substring(0, 16)));
     }
 }

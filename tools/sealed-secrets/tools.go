@@ -4,5 +4,6 @@
 package tools
 
 import (
+	_ "github.com/bitnami-labs/sealed-secrets/cmd/controller"
 	_ "github.com/bitnami-labs/sealed-secrets/cmd/kubeseal"
 )

@@ -1,0 +1,144 @@
+package dev.mlapi.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The two operator-based secret sources against real operators: the Sealed Secrets controller,
+ * and the External Secrets Operator reading an AWS Secrets Manager emulator (moto), both built
+ * from their pinned modules and started beside the local cluster by ./mlapi cluster addon. The
+ * dev stack reads a secret from each; values are checked in the cluster and nowhere else.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SecretOperatorsIT {
+    private static final String NS = "sentiment-api-dev";
+    private static final String SEALED_SECRET = "sentiment-api-sealed";
+    private static final String AWS_SECRET = "sentiment-api-aws-secrets";
+    private static final int PORT = 56443;
+    private static Project project;
+    private static String stackFile;
+
+    @BeforeAll
+    static void copyProject() throws IOException {
+        project = Project.fresh("e2e-operators", PORT);
+        stackFile = project.read("Pulumi.dev.yaml");
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (project != null) {
+            project.stop();
+        }
+    }
+
+    /** What ./mlapi seal prints for the stack file: its last three lines. */
+    private static String seal(String name, String value) {
+        String out = project.mlapiWithInput(value, "seal", "dev", name, "--cert", "local").assertOk("seal " + name).output();
+        List<String> lines = out.lines().toList();
+        return String.join("\n", lines.subList(lines.size() - 3, lines.size())) + "\n";
+    }
+
+    private static String sealAsEnv(String name, String value, String variable) {
+        return seal(name, value).replace("mountPath: /var/run/secrets/" + name, "env: " + variable);
+    }
+
+    private static void useSecrets(String config, String entries) throws IOException {
+        project.write("Pulumi.dev.yaml", stackFile.replace("  mlapi:secrets:\n", config + "  mlapi:secrets:\n" + entries));
+    }
+
+    private static String secretValue(String secret, String key) {
+        return new String(Base64.getDecoder().decode(project.kubectlJson("get", "secret", secret, "-n", NS).at("/data/" + key).asText()));
+    }
+
+    private static JsonNode deployment() {
+        return project.kubectlJson("get", "deployment", "sentiment-api", "-n", NS);
+    }
+
+    @Test
+    @Order(1)
+    void valuesSealedWithTheLocalControllersCertificateAreUnsealedForThePods() throws IOException {
+        project.mlapi("cluster", "addon", "sealed-secrets").assertOk("start the Sealed Secrets controller");
+        String file = "sealed-file-" + UUID.randomUUID();
+        String env = "sealed-env-" + UUID.randomUUID();
+        useSecrets("", seal("hub-token", file) + sealAsEnv("db-password", env, "DB_PASSWORD"));
+
+        Project.Result up = project.mlapi("up", "dev").assertOk("up dev with sealed values");
+
+        JsonNode sealed = project.kubectlJson("get", "sealedsecret", SEALED_SECRET, "-n", NS);
+        assertEquals("True", sealed.at("/status/conditions/0/status").asText(), sealed.at("/status").toString());
+        assertEquals(file, secretValue(SEALED_SECRET, "hub-token"));
+        assertEquals(env, secretValue(SEALED_SECRET, "db-password"));
+        assertEquals(1, deployment().at("/status/availableReplicas").asInt(), deployment().at("/status").toString());
+        for (String value : List.of(file, env)) {
+            assertEquals(List.of(), project.placesHolding(value, "dev", up.output()));
+        }
+    }
+
+    @Test
+    @Order(2)
+    void resealingUpdatesTheSecretInPlaceAndRollsThePodsOnlyForAnEnvVar() throws IOException {
+        String generation = deployment().at("/metadata/generation").asText();
+        String file = "resealed-file-" + UUID.randomUUID();
+        String env = "resealed-env-" + UUID.randomUUID();
+        String envEntry = sealAsEnv("db-password", env, "DB_PASSWORD");
+        useSecrets("", seal("hub-token", file) + envEntry);
+        project.mlapi("up", "dev").assertOk("up dev with both values resealed");
+        assertEquals(file, secretValue(SEALED_SECRET, "hub-token"), "the controller updates the Secret in place");
+        assertEquals(env, secretValue(SEALED_SECRET, "db-password"));
+        String rolled = deployment().at("/metadata/generation").asText();
+        assertNotEquals(generation, rolled, "an env var only reaches the pods through a rollout");
+
+        useSecrets("", seal("hub-token", file + "-again") + envEntry);
+        project.mlapi("up", "dev").assertOk("up dev with only the file resealed");
+        assertEquals(file + "-again", secretValue(SEALED_SECRET, "hub-token"));
+        assertEquals(rolled, deployment().at("/metadata/generation").asText(), "a mounted file follows the Secret without a rollout");
+    }
+
+    @Test
+    @Order(3)
+    void anAwsSecretIsSyncedThroughTheOperatorAndFollowsARotationInAws() throws IOException, InterruptedException {
+        project.mlapi("cluster", "addon", "external-secrets").assertOk("start the External Secrets Operator");
+        String value = "aws-" + UUID.randomUUID();
+        project.mlapiWithInput("{\"password\": \"" + value + "\"}", "cluster", "aws-secret", "eu-west-1", "ml/sentiment/db").assertOk("put the AWS secret");
+        useSecrets("""
+                  mlapi:externalSecrets:
+                    region: eu-west-1
+                    roleArn: arn:aws:iam::123456789012:role/sentiment-api-secrets
+                    refreshInterval: 5s
+                """, """
+                    - name: db-password
+                      mountPath: /var/run/secrets/db
+                      awsSecretsManager: {secretId: ml/sentiment/db, property: password}
+                """);
+
+        Project.Result up = project.mlapi("up", "dev").assertOk("up dev with an AWS secret");
+
+        JsonNode external = project.kubectlJson("get", "externalsecret", AWS_SECRET, "-n", NS);
+        assertEquals("Ready", external.at("/status/conditions/0/type").asText(), external.at("/status").toString());
+        assertEquals("True", external.at("/status/conditions/0/status").asText(), external.at("/status").toString());
+        assertEquals(value, secretValue(AWS_SECRET, "db-password"), "the Secret holds the AWS value's property");
+        assertEquals(List.of(), project.placesHolding(value, "dev", up.output()));
+
+        // Rotation in AWS reaches the Secret with no up: the operator re-reads every refreshInterval.
+        String rotated = value + "-rotated";
+        project.mlapiWithInput("{\"password\": \"" + rotated + "\"}", "cluster", "aws-secret", "eu-west-1", "ml/sentiment/db").assertOk("rotate");
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!rotated.equals(secretValue(AWS_SECRET, "db-password")) && System.nanoTime() < deadline) {
+            Thread.sleep(1000);
+        }
+        assertEquals(rotated, secretValue(AWS_SECRET, "db-password"), "the operator syncs the new version within a minute");
+        project.mlapi("preview", "dev", "--expect-no-changes").assertOk("a rotation in AWS leaves nothing for Pulumi to change");
+    }
+}

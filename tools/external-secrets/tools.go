@@ -1,0 +1,8 @@
+//go:build tools
+
+// Records the command this module builds, so go mod tidy keeps its dependencies.
+package tools
+
+import (
+	_ "github.com/external-secrets/external-secrets"
+)
