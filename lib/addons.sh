@@ -7,7 +7,8 @@
 
 addon_processes=(external-secrets aws-emulator sealed-secrets-controller)
 
-# Ports next to the API server's, so a test cluster on other ports has its own.
+# Ports next to the API server's, so a test cluster on other ports has its own. Keep them below
+# the ephemeral range (32768 up), where a client connection can hold a port at any time.
 addon_settings() {
   sealed_secrets_port=$((apiserver_port + 1))
   aws_emulator_port=$((apiserver_port + 2))
@@ -41,7 +42,19 @@ addon_start_in_pod() {
     cluster_start "$name" unshare --mount --map-root-user -- "$project_dir/lib/bin/in-pod" "$account_dir" "$@"
 }
 
+# The operators a stack's secrets need, started when the local cluster is the target, so that
+# up, preview and render of a stack with sealed or AWS secrets work without another step.
+addons_for_stack() { # stack
+  local file=$project_dir/Pulumi.$1.yaml sources
+  [[ -f $file ]] || return 0
+  sources=$(grep -v '^[[:space:]]*#' "$file" | { grep -oE '(^|[[:space:]{,-])(sealed|awsSecretsManager):' || true; } |
+    tr -dc 'a-zA-Z\n' | sort -u)
+  if grep -qx sealed <<<"$sources"; then tools/build sealed-secrets-controller; addon_sealed_secrets; fi
+  if grep -qx awsSecretsManager <<<"$sources"; then tools/build external-secrets moto_server; addon_external_secrets; fi
+}
+
 addon_sealed_secrets() {
+  cluster_pid sealed-secrets-controller >/dev/null && return 0
   local module
   module=$(addon_module_dir sealed-secrets github.com/bitnami-labs/sealed-secrets)
   addon_crds "$module/helm/sealed-secrets/crds/bitnami.com_sealedsecrets.yaml"
@@ -54,6 +67,7 @@ addon_sealed_secrets() {
 }
 
 addon_external_secrets() {
+  cluster_pid external-secrets >/dev/null && cluster_pid aws-emulator >/dev/null && return 0
   local module crd crds=()
   module=$(addon_module_dir external-secrets github.com/external-secrets/external-secrets)
   for crd in "$module"/config/crds/bases/*.yaml; do

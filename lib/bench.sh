@@ -1,11 +1,11 @@
 # ./mlapi bench [runs]: times the engine and the program, each figure the median of [runs]
 # (default 3), each ratio against a figure from the same run; prints a Markdown table.
-# Uses its own cluster (ports 46443, 42379) and state under target/bench.
+# Uses its own cluster (ports 20443, 18379) and state under target/bench.
 # Sourced by ./mlapi after lib/engine.sh.
 
 bench_main() {
   local runs=${1:-3}
-  export MLAPI_HOME=$project_dir/target/bench/home MLAPI_APISERVER_PORT=46443 MLAPI_ETCD_PORT=42379
+  export MLAPI_HOME=$project_dir/target/bench/home MLAPI_APISERVER_PORT=20443 MLAPI_ETCD_PORT=18379
   cluster_settings
   tools/build
   mvn -B -ntp -q package -DskipTests

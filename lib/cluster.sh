@@ -23,9 +23,15 @@ cluster_start() {
   local name=$1; shift
   cluster_pid "$name" >/dev/null && return 0
   local port=""
-  case $name in etcd) port=$etcd_port ;; kube-apiserver) port=$apiserver_port ;; esac
+  case $name in
+    etcd) port=$etcd_port ;;
+    kube-apiserver) port=$apiserver_port ;;
+    sealed-secrets-controller) port=$sealed_secrets_port ;;
+    aws-emulator) port=$aws_emulator_port ;;
+    external-secrets) port=$addon_metrics_port ;;
+  esac
   if [[ -n $port ]] && (: </dev/tcp/127.0.0.1/"$port") 2>/dev/null; then
-    echo "cluster: port $port is taken by another process; stop it, or choose other ports with MLAPI_ETCD_PORT and MLAPI_APISERVER_PORT" >&2
+    echo "cluster: port $port is taken by another process; stop it, or choose other ports with MLAPI_ETCD_PORT and MLAPI_APISERVER_PORT (the add-ons take the three after the API server's)" >&2
     return 1
   fi
   mkdir -p "$cluster_dir/run" "$cluster_dir/logs"

@@ -47,7 +47,11 @@ engine_run() { # up|preview|destroy|refresh|output stack [pulumi flags]
   engine_env
   case $verb in
     up|preview|refresh)
-      if [[ -z ${MLAPI_KUBECONFIG:-} ]]; then tools/build etcd kube-apiserver kube-controller-manager kube-scheduler kwok; cluster_up; fi
+      if [[ -z ${MLAPI_KUBECONFIG:-} ]]; then
+        tools/build etcd kube-apiserver kube-controller-manager kube-scheduler kwok
+        cluster_up
+        addons_for_stack "$stack"
+      fi
       program_build ;;
   esac
   pulumi_stack "$stack"
@@ -81,6 +85,7 @@ engine_render() { # stack [folder]
   tools/build pulumi pulumi-language-java pulumi-resource-kubernetes etcd kube-apiserver kube-controller-manager kube-scheduler kwok
   engine_env
   cluster_up
+  addons_for_stack "$stack"
   program_build
   mkdir -p "$out"
   out=$(cd "$out" && pwd)

@@ -62,7 +62,7 @@ final class AppExternalSecrets {
         // Waiting for Ready turns a missing AWS secret or a denied read into a failed up, not a stuck rollout.
         var externalSecret = new KubernetesCustomResource(target, new KubernetesCustomResource.Args(API_VERSION, "ExternalSecret",
                 scope.metadata(target, AppLabels.INFERENCE, Map.of(KubernetesCustomResource.WAIT_FOR, "condition=Ready")),
-                Output.of(spec)), scope.options(store.toArray(Resource[]::new)));
+                Output.of(spec)), scope.operatorOptions(store.toArray(Resource[]::new)));
         return Optional.of(externalSecret.name());
     }
 }

@@ -3,17 +3,28 @@ package dev.mlapi.components;
 import com.pulumi.core.Output;
 import com.pulumi.kubernetes.meta.v1.inputs.ObjectMetaArgs;
 import com.pulumi.resources.CustomResourceOptions;
+import com.pulumi.resources.CustomTimeouts;
 import com.pulumi.resources.Resource;
 import dev.mlapi.config.MlApiConfig;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 /** What every child of an {@link MlApi} shares: its config, labels, namespace and parent. */
 record AppScope(MlApiConfig config, AppLabels labels, Output<String> namespace, Resource parent) {
 
+    /** How long up waits for an operator to act on an object it watches (see KubernetesCustomResource.WAIT_FOR). */
+    static final Duration OPERATOR_AWAIT = Duration.ofMinutes(2);
+
     /** Options for a child: parented to the component, after the given resources. */
     CustomResourceOptions options(Resource... dependsOn) {
         return CustomResourceOptions.builder().parent(parent).dependsOn(List.of(dependsOn)).build();
+    }
+
+    /** Options for an object an operator acts on: up fails if it has not within {@link #OPERATOR_AWAIT}. */
+    CustomResourceOptions operatorOptions(Resource... dependsOn) {
+        return CustomResourceOptions.builder().parent(parent).dependsOn(List.of(dependsOn))
+                .customTimeouts(CustomTimeouts.builder().create(OPERATOR_AWAIT).update(OPERATOR_AWAIT).build()).build();
     }
 
     /** Metadata for a namespaced object with a fixed name. */

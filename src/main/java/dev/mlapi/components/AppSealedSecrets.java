@@ -36,7 +36,7 @@ final class AppSealedSecrets {
         // Waiting for Synced turns a value sealed with the wrong certificate into a failed up.
         var sealedSecret = new KubernetesCustomResource(name, new KubernetesCustomResource.Args("bitnami.com/v1alpha1", "SealedSecret",
                 scope.metadata(name, AppLabels.INFERENCE, Map.of(KubernetesCustomResource.WAIT_FOR, "condition=Synced")), spec),
-                scope.options());
+                scope.operatorOptions());
         return Optional.of(sealedSecret.name());
     }
 }

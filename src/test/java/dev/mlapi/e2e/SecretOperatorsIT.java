@@ -2,6 +2,7 @@ package dev.mlapi.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -18,15 +19,16 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * The two operator-based secret sources against real operators: the Sealed Secrets controller,
  * and the External Secrets Operator reading an AWS Secrets Manager emulator (moto), both built
- * from their pinned modules and started beside the local cluster by ./mlapi cluster addon. The
- * dev stack reads a secret from each; values are checked in the cluster and nowhere else.
+ * from their pinned modules and started beside the local cluster by ./mlapi when a stack's secrets
+ * need them. The dev stack reads secrets from each; values are checked in the cluster and
+ * nowhere else.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SecretOperatorsIT {
     private static final String NS = "sentiment-api-dev";
     private static final String SEALED_SECRET = "sentiment-api-sealed";
     private static final String AWS_SECRET = "sentiment-api-aws-secrets";
-    private static final int PORT = 56443;
+    private static final int PORT = 28443;
     private static Project project;
     private static String stackFile;
 
@@ -43,9 +45,13 @@ class SecretOperatorsIT {
         }
     }
 
-    /** What ./mlapi seal prints for the stack file: its last three lines. */
+    /** What ./mlapi seal prints for the stack file (its last three lines), sealed for the local controller. */
     private static String seal(String name, String value) {
-        String out = project.mlapiWithInput(value, "seal", "dev", name, "--cert", "local").assertOk("seal " + name).output();
+        return seal(name, value, "local");
+    }
+
+    private static String seal(String name, String value, String cert) {
+        String out = project.mlapiWithInput(value, "seal", "dev", name, "--cert", cert).assertOk("seal " + name).output();
         List<String> lines = out.lines().toList();
         return String.join("\n", lines.subList(lines.size() - 3, lines.size())) + "\n";
     }
@@ -69,7 +75,10 @@ class SecretOperatorsIT {
     @Test
     @Order(1)
     void valuesSealedWithTheLocalControllersCertificateAreUnsealedForThePods() throws IOException {
-        project.mlapi("cluster", "addon", "sealed-secrets").assertOk("start the Sealed Secrets controller");
+        // A stack with sealed values starts the controller itself, so its certificate is there to seal with.
+        useSecrets("", "    - {name: hub-token, mountPath: /var/run/secrets/hub, sealed: {encryptedData: AgB" + "x9Qz".repeat(40) + "==}}\n");
+        project.mlapi("preview", "dev").assertOk("preview dev with a sealed value");
+        assertTrue(project.mlapi("cluster", "status").output().contains("sealed-secrets-controller (add-on): running"));
         String file = "sealed-file-" + UUID.randomUUID();
         String env = "sealed-env-" + UUID.randomUUID();
         useSecrets("", seal("hub-token", file) + sealAsEnv("db-password", env, "DB_PASSWORD"));
@@ -108,10 +117,25 @@ class SecretOperatorsIT {
 
     @Test
     @Order(3)
+    void aValueSealedForAnotherClusterFailsTheUpAndLeavesTheSecretAsItWas() throws IOException, InterruptedException {
+        java.nio.file.Path cert = project.dir.resolve("other-cluster.pem");
+        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=other",
+                "-keyout", project.dir.resolve("other-cluster.key").toString(), "-out", cert.toString()).redirectErrorStream(true).start();
+        assertEquals(0, openssl.waitFor(), new String(openssl.getInputStream().readAllBytes()));
+        String before = secretValue(SEALED_SECRET, "hub-token");
+        useSecrets("", seal("hub-token", "not-for-this-cluster", cert.toString()));
+
+        Project.Result up = project.mlapi("up", "dev");
+
+        assertNotEquals(0, up.exitCode(), "the controller cannot unseal it, so the SealedSecret never becomes Synced");
+        assertTrue(up.output().contains("SealedSecret") && up.output().contains(SEALED_SECRET), up.output());
+        assertEquals(before, secretValue(SEALED_SECRET, "hub-token"), "the pods keep reading the last good value");
+    }
+
+    @Test
+    @Order(4)
     void anAwsSecretIsSyncedThroughTheOperatorAndFollowsARotationInAws() throws IOException, InterruptedException {
-        project.mlapi("cluster", "addon", "external-secrets").assertOk("start the External Secrets Operator");
         String value = "aws-" + UUID.randomUUID();
-        project.mlapiWithInput("{\"password\": \"" + value + "\"}", "cluster", "aws-secret", "eu-west-1", "ml/sentiment/db").assertOk("put the AWS secret");
         useSecrets("""
                   mlapi:externalSecrets:
                     region: eu-west-1
@@ -122,6 +146,9 @@ class SecretOperatorsIT {
                       mountPath: /var/run/secrets/db
                       awsSecretsManager: {secretId: ml/sentiment/db, property: password}
                 """);
+        // The first preview of a stack with AWS secrets starts the operator and the emulator.
+        project.mlapi("preview", "dev").assertOk("preview dev with an AWS secret");
+        project.mlapiWithInput("{\"password\": \"" + value + "\"}", "cluster", "aws-secret", "eu-west-1", "ml/sentiment/db").assertOk("put the AWS secret");
 
         Project.Result up = project.mlapi("up", "dev").assertOk("up dev with an AWS secret");
 
