@@ -1,8 +1,9 @@
-# Operators that two of the secret sources need, started beside the local cluster on demand
-# (./mlapi cluster addon <name>): the Sealed Secrets controller, and the External Secrets Operator
-# with an AWS Secrets Manager emulator (moto) on loopback in place of AWS. An operator runs as
-# it would in a pod: as its own ServiceAccount, whose token and the cluster CA it finds at the
-# in-cluster paths (lib/bin/in-pod), with the API server as KUBERNETES_SERVICE_HOST.
+# Operators that two of the secret sources need, started beside the local cluster when a stack
+# uses them, or on demand (./mlapi cluster addon <name>): the Sealed Secrets controller, and the
+# External Secrets Operator with an AWS Secrets Manager emulator (moto) on loopback in place of
+# AWS. An operator runs as it would in a pod: as its own ServiceAccount, whose token and the
+# cluster CA it finds at the in-cluster paths (lib/bin/in-pod), with the API server as
+# KUBERNETES_SERVICE_HOST.
 # Sourced by ./mlapi after lib/cluster.sh.
 
 addon_processes=(external-secrets aws-emulator sealed-secrets-controller)
@@ -24,8 +25,10 @@ addon_module_dir() { # tools-folder module
 }
 
 addon_crds() { # file...
-  cluster_kubectl apply --server-side --force-conflicts -f - >/dev/null < <(for f in "$@"; do cat "$f"; echo ---; done)
-  cluster_kubectl wait --for condition=established --timeout 60s -f - >/dev/null < <(for f in "$@"; do cat "$f"; echo ---; done)
+  local crds
+  crds=$(for f in "$@"; do cat "$f"; echo ---; done)
+  cluster_kubectl apply --server-side --force-conflicts -f - >/dev/null <<<"$crds"
+  cluster_kubectl wait --for condition=established --timeout 60s -f - >/dev/null <<<"$crds"
 }
 
 # addon_start_in_pod <process> <namespace> <serviceaccount> <program> [args]
