@@ -78,9 +78,7 @@ addon_external_secrets() {
   done
   addon_crds "${crds[@]}"
   cluster_kubectl apply -f "$project_dir/lib/addons/external-secrets.yaml" >/dev/null
-  if ! cluster_pid aws-emulator >/dev/null; then
-    cluster_start aws-emulator "$project_dir/.tools/bin/moto_server" -H 127.0.0.1 -p "$aws_emulator_port"
-  fi
+  cluster_start aws-emulator "$project_dir/.tools/bin/moto_server" -H 127.0.0.1 -p "$aws_emulator_port"
   cluster_wait "the AWS emulator" 60 curl -s -o /dev/null "http://127.0.0.1:$aws_emulator_port/"
   AWS_SECRETSMANAGER_ENDPOINT=http://127.0.0.1:$aws_emulator_port AWS_STS_ENDPOINT=http://127.0.0.1:$aws_emulator_port \
     AWS_EC2_METADATA_DISABLED=true \

@@ -18,13 +18,16 @@ record AppScope(MlApiConfig config, AppLabels labels, Output<String> namespace, 
 
     /** Options for a child: parented to the component, after the given resources. */
     CustomResourceOptions options(Resource... dependsOn) {
-        return CustomResourceOptions.builder().parent(parent).dependsOn(List.of(dependsOn)).build();
+        return child(dependsOn).build();
     }
 
     /** Options for an object an operator acts on: up fails if it has not within {@link #OPERATOR_AWAIT}. */
     CustomResourceOptions operatorOptions(Resource... dependsOn) {
-        return CustomResourceOptions.builder().parent(parent).dependsOn(List.of(dependsOn))
-                .customTimeouts(CustomTimeouts.builder().create(OPERATOR_AWAIT).update(OPERATOR_AWAIT).build()).build();
+        return child(dependsOn).customTimeouts(CustomTimeouts.builder().create(OPERATOR_AWAIT).update(OPERATOR_AWAIT).build()).build();
+    }
+
+    private CustomResourceOptions.Builder child(Resource... dependsOn) {
+        return CustomResourceOptions.builder().parent(parent).dependsOn(List.of(dependsOn));
     }
 
     /** Metadata for a namespaced object with a fixed name. */
