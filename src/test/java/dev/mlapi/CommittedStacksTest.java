@@ -174,8 +174,18 @@ class CommittedStacksTest {
         assertEquals(Map.of("cpu", "100m", "memory", "256Mi", "ephemeral-storage", "1Gi"), strings(deployment.inputs().at(CONTAINER + "/resources/requests")));
         assertEquals("Always", deployment.at(CONTAINER + "/imagePullPolicy"));
         assertEquals("2Gi", volume(deployment, "model-cache").at("/emptyDir/sizeLimit").asText());
-        assertEquals(Map.of("LOG_LEVEL", "debug", "MODEL_NAME", "distilbert-base-uncased-finetuned-sst-2-english"), env(deployment));
+        assertEquals(Map.of("LOG_LEVEL", "debug", "SECRET_FILE", "/var/run/secrets/registry/model-registry-token"), env(deployment));
         assertEquals(18, deployment.inputs().at(CONTAINER + "/startupProbe/failureThreshold").asInt());
+    }
+
+    @ParameterizedTest
+    @MethodSource("committedStacks")
+    void everyPodDrainsBeforeSigtermWithinItsGracePeriod(String stack) {
+        Registered deployment = ProgramUnderMocks.run(stack).one(DEPLOYMENT);
+        List<String> preStop = new java.util.ArrayList<>();
+        deployment.inputs().at(CONTAINER + "/lifecycle/preStop/exec/command").forEach(a -> preStop.add(a.asText()));
+        assertEquals(List.of("sleep", "10"), preStop);
+        assertEquals(45, deployment.inputs().at(POD + "/terminationGracePeriodSeconds").asInt());
     }
 
     @Test

@@ -15,7 +15,10 @@ import com.pulumi.kubernetes.core.v1.inputs.EmptyDirVolumeSourceArgs;
 import com.pulumi.kubernetes.core.v1.inputs.EnvFromSourceArgs;
 import com.pulumi.kubernetes.core.v1.inputs.EnvVarArgs;
 import com.pulumi.kubernetes.core.v1.inputs.EnvVarSourceArgs;
+import com.pulumi.kubernetes.core.v1.inputs.ExecActionArgs;
 import com.pulumi.kubernetes.core.v1.inputs.KeyToPathArgs;
+import com.pulumi.kubernetes.core.v1.inputs.LifecycleArgs;
+import com.pulumi.kubernetes.core.v1.inputs.LifecycleHandlerArgs;
 import com.pulumi.kubernetes.core.v1.inputs.SecretKeySelectorArgs;
 import com.pulumi.kubernetes.core.v1.inputs.SecretVolumeSourceArgs;
 import com.pulumi.kubernetes.core.v1.inputs.LocalObjectReferenceArgs;
@@ -164,6 +167,7 @@ final class AppDeployment {
                 .readinessProbe(HealthProbes.readiness(c.probes()))
                 .securityContext(PodSecurity.container())
                 .volumeMounts(mounts);
+        preStopDrain(c.shutdown()).ifPresent(container::lifecycle);
         List<EnvVarArgs> env = new ArrayList<>(new TreeMap<>(c.env()).entrySet().stream()
                 .map(e -> EnvVarArgs.builder().name(e.getKey()).value(e.getValue()).build()).toList());
         env.addAll(secretEnv);
@@ -176,6 +180,7 @@ final class AppDeployment {
                 // Service links put an env var per Service in every pod; an API reads its config, not those.
                 .enableServiceLinks(false)
                 .securityContext(PodSecurity.pod(c.securityContext()))
+                .terminationGracePeriodSeconds(c.shutdown().gracePeriodSeconds())
                 .containers(container.build())
                 .volumes(volumes);
         Inputs.ifAny(c.image().pullSecrets().stream()
@@ -185,6 +190,20 @@ final class AppDeployment {
         Inputs.ifAny(spread(c.scheduling(), labels), pod::topologySpreadConstraints);
         affinity(c.scheduling()).ifPresent(pod::affinity);
         return pod.build();
+    }
+
+    /**
+     * Endpoints drop a terminating pod asynchronously: the pod keeps serving for the drain time
+     * before SIGTERM, so no request is sent to a server that has closed its socket. The sleep
+     * runs in the container (the pinned Java SDK predates the kubelet's own sleep action), so an
+     * image without a sleep binary needs drainSeconds: 0.
+     */
+    private static Optional<LifecycleArgs> preStopDrain(MlApiConfig.Shutdown s) {
+        if (s.drainSeconds() == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(LifecycleArgs.builder().preStop(LifecycleHandlerArgs.builder()
+                .exec(ExecActionArgs.builder().command("sleep", Integer.toString(s.drainSeconds())).build()).build()).build());
     }
 
     static ResourceRequirementsArgs resources(MlApiConfig.Resources r) {

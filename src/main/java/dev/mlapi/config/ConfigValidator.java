@@ -30,6 +30,7 @@ final class ConfigValidator {
 
     private static final int MAX_REPLICAS = 1000;
     private static final int MAX_MODEL_LOAD_SECONDS = 2 * 3600;
+    private static final int MAX_DRAIN_SECONDS = 300;
 
     private static final Pattern SECRET_ARN = Pattern.compile("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:[A-Za-z0-9/_+=.@-]+$");
     private static final Pattern SEALED = Pattern.compile("^[A-Za-z0-9+/]{64,}={0,2}$");
@@ -64,8 +65,9 @@ final class ConfigValidator {
         port("port", c.port(), "mlapi:port: 8080");
         service(c.service());
         probes(c.probes());
+        shutdown(c.shutdown());
         envVars("env", c.env());
-        plainCredentials(c.env());
+        plainCredentials(c.env(), c.secrets());
         secrets(c);
         externalSecrets(c);
         configFiles(c.configMap());
@@ -179,6 +181,17 @@ final class ConfigValidator {
         }
     }
 
+    private void shutdown(MlApiConfig.Shutdown s) {
+        check(s.drainSeconds() != null && s.drainSeconds() >= 0 && s.drainSeconds() <= MAX_DRAIN_SECONDS, "shutdown.drainSeconds",
+                "must be 0 to " + MAX_DRAIN_SECONDS + " seconds", "mlapi:shutdown.drainSeconds: 10");
+        positive("shutdown.gracePeriodSeconds", s.gracePeriodSeconds(), "mlapi:shutdown.gracePeriodSeconds: 45");
+        if (s.drainSeconds() != null && s.gracePeriodSeconds() != null) {
+            check(s.gracePeriodSeconds() > s.drainSeconds(), "shutdown.gracePeriodSeconds",
+                    "must be longer than shutdown.drainSeconds (" + s.drainSeconds() + "), or the pod is killed before the server can finish its requests",
+                    "mlapi:shutdown.gracePeriodSeconds: " + (s.drainSeconds() + 30));
+        }
+    }
+
     private void service(MlApiConfig.Service s) {
         check(SERVICE_TYPES.contains(s.type()), "service.type", "must be one of " + SERVICE_TYPES, "mlapi:service.type: ClusterIP");
         port("service.port", s.port(), "mlapi:service.port: 80");
@@ -203,8 +216,10 @@ final class ConfigValidator {
         env.keySet().forEach(name -> check(ENV_NAME.matcher(name).matches(), key + "." + name, "is not a valid environment variable name", "mlapi:" + key + ".MODEL_NAME: distilbert"));
     }
 
-    private void plainCredentials(Map<String, String> env) {
-        env.keySet().stream().filter(n -> CREDENTIAL_NAME.matcher(n).matches()).forEach(n -> problems.add(problem("env." + n,
+    /** A credential's name with a value that is not the path of one of the stack's secret files. */
+    private void plainCredentials(Map<String, String> env, List<MlApiConfig.SecretRef> secrets) {
+        List<String> secretFiles = secrets.stream().filter(s -> s.mountPath() != null).map(s -> s.mountPath() + "/" + s.name()).toList();
+        env.keySet().stream().filter(n -> CREDENTIAL_NAME.matcher(n).matches() && !secretFiles.contains(env.get(n))).forEach(n -> problems.add(problem("env." + n,
                 "looks like a credential in plain text, which would sit in git and in the state; make it a secret",
                 "mlapi:secrets: [{name: " + n.toLowerCase().replace('_', '-') + ", env: " + n + ", stackConfig: "
                         + camel(n) + "}] and pulumi config set --secret mlapi:" + camel(n) + " <value>")));

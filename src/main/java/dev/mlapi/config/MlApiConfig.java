@@ -18,6 +18,7 @@ public record MlApiConfig(
         Integer port,
         Service service,
         Probes probes,
+        Shutdown shutdown,
         Map<String, String> env,
         ConfigFiles configMap,
         List<SecretRef> secrets,
@@ -87,6 +88,14 @@ public record MlApiConfig(
             return Math.max(1, (modelLoadTimeoutSeconds + periodSeconds - 1) / periodSeconds);
         }
     }
+
+    /**
+     * How a pod stops. Before SIGTERM it keeps serving for {@code drainSeconds}, while the
+     * endpoint controllers, kube-proxy and ingress controllers stop sending it requests; then the
+     * server finishes the requests in flight. {@code gracePeriodSeconds} bounds the whole, after
+     * which the kubelet kills the container.
+     */
+    public record Shutdown(Integer drainSeconds, Integer gracePeriodSeconds) {}
 
     /**
      * A credential for the API, from exactly one source: {@code stackConfig}, the encrypted
