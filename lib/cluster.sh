@@ -1,7 +1,8 @@
-# A local Kubernetes control plane on loopback: etcd, kube-apiserver, kube-controller-manager,
-# kube-scheduler, and kwok, which plays the kubelet for fake nodes (there is no container
-# runtime here: kwok marks pods running and ready, and Job pods complete; no container runs).
-# Sourced by ./mlapi, which sets project_dir and MLAPI_HOME.
+# A local Kubernetes cluster: a control plane on loopback (etcd, kube-apiserver,
+# kube-controller-manager, kube-scheduler), one real node whose pods run real containers
+# (lib/node.sh), and simulated nodes played by kwok for what one machine cannot have: GPUs, zones,
+# many nodes (kwok marks their pods running and ready; no container runs there). See
+# docs/LOCAL-CLUSTER.md. Sourced by ./mlapi, which sets project_dir and MLAPI_HOME.
 
 # Where the cluster lives and listens, from MLAPI_HOME and the port variables.
 cluster_settings() {
@@ -12,6 +13,8 @@ cluster_settings() {
 }
 cluster_settings
 cluster_components=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
+# The pinned tools the cluster runs (tools/build builds them).
+cluster_tools=("${cluster_components[@]}" kubelet kube-proxy coredns registry)
 
 cluster_pid() {
   local pidfile=$cluster_dir/run/$1.pid
@@ -26,6 +29,7 @@ cluster_start() {
   case $name in
     etcd) port=$etcd_port ;;
     kube-apiserver) port=$apiserver_port ;;
+    registry) port=$registry_port ;;
     sealed-secrets-controller) port=$sealed_secrets_port ;;
     aws-emulator) port=$aws_emulator_port ;;
     external-secrets) port=$addon_metrics_port ;;
@@ -51,6 +55,15 @@ cluster_wait() {
   done
 }
 
+# pki_sign <name> <subject> <extensions>: a key and a certificate signed by the cluster CA, in
+# the current folder (the cluster's pki).
+pki_sign() {
+  openssl req -newkey rsa:2048 -nodes -keyout "$1.key" -out "$1.csr" -subj "$2" 2>/dev/null
+  openssl x509 -req -in "$1.csr" -CA ca.crt -CAkey ca.key -CAcreateserial -out "$1.crt" -days 3650 \
+    -extfile <(printf '%s\n' "$3") 2>/dev/null
+  rm "$1.csr"
+}
+
 cluster_pki() {
   local pki=$cluster_dir/pki
   [[ -f $pki/admin.crt ]] && return 0
@@ -58,15 +71,9 @@ cluster_pki() {
   (
     cd "$pki"
     openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 3650 -subj "/CN=mlapi-local-ca" 2>/dev/null
-    sign() { # name subject extensions
-      openssl req -newkey rsa:2048 -nodes -keyout "$1.key" -out "$1.csr" -subj "$2" 2>/dev/null
-      openssl x509 -req -in "$1.csr" -CA ca.crt -CAkey ca.key -CAcreateserial -out "$1.crt" -days 3650 \
-        -extfile <(printf '%s\n' "$3") 2>/dev/null
-      rm "$1.csr"
-    }
-    sign apiserver "/CN=kube-apiserver" "subjectAltName=IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local
+    pki_sign apiserver "/CN=kube-apiserver" "subjectAltName=IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local
 extendedKeyUsage=serverAuth"
-    sign admin "/O=system:masters/CN=mlapi-admin" "extendedKeyUsage=clientAuth"
+    pki_sign admin "/O=system:masters/CN=mlapi-admin" "extendedKeyUsage=clientAuth"
     openssl genrsa -out service-accounts.key 2048 2>/dev/null
     openssl rsa -in service-accounts.key -pubout -out service-accounts.pub 2>/dev/null
   )
@@ -84,12 +91,13 @@ cluster_kubectl() {
 
 cluster_up() {
   local start=$SECONDS pki=$cluster_dir/pki name running=0
-  for name in "${cluster_components[@]}"; do cluster_pid "$name" >/dev/null && running=$((running + 1)); done
+  for name in "${cluster_components[@]}" "${node_processes[@]}" registry; do cluster_pid "$name" >/dev/null && running=$((running + 1)); done
   # Already up: every later command starts here, so this costs one request, not a second.
-  if ((running == ${#cluster_components[@]})) && cluster_kubectl get --raw /readyz >/dev/null 2>&1; then
+  if ((running == ${#cluster_components[@]} + ${#node_processes[@]} + 1)) && cluster_kubectl get --raw /readyz >/dev/null 2>&1; then
     return 0
   fi
   cluster_pki
+  node_pki
   local tools=$project_dir/.tools/bin
   cluster_start etcd "$tools/etcd" --name local --data-dir "$cluster_dir/etcd" \
     --listen-client-urls "http://127.0.0.1:$etcd_port" --advertise-client-urls "http://127.0.0.1:$etcd_port" \
@@ -101,7 +109,11 @@ cluster_up() {
     --tls-cert-file "$pki/apiserver.crt" --tls-private-key-file "$pki/apiserver.key" --client-ca-file "$pki/ca.crt" \
     --service-account-issuer https://kubernetes.default.svc.cluster.local \
     --service-account-key-file "$pki/service-accounts.pub" --service-account-signing-key-file "$pki/service-accounts.key" \
-    --service-cluster-ip-range 10.96.0.0/16 --authorization-mode Node,RBAC --profiling=false
+    --service-cluster-ip-range 10.96.0.0/16 --authorization-mode Node,RBAC --profiling=false \
+    --enable-admission-plugins NodeRestriction \
+    --kubelet-client-certificate "$pki/apiserver-kubelet-client.crt" --kubelet-client-key "$pki/apiserver-kubelet-client.key" \
+    --kubelet-certificate-authority "$pki/ca.crt" --kubelet-preferred-address-types InternalIP \
+    --feature-gates MutatingAdmissionPolicy=true --runtime-config admissionregistration.k8s.io/v1alpha1=true
   cluster_wait kube-apiserver 60 cluster_kubectl get --raw /readyz
   cluster_start kube-controller-manager "$tools/kube-controller-manager" --kubeconfig "$kubeconfig" --leader-elect=false \
     --bind-address 127.0.0.1 --secure-port 0 --service-account-private-key-file "$pki/service-accounts.key" \
@@ -112,13 +124,16 @@ cluster_up() {
     --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake --cidr 10.244.0.0/16 --node-ip 127.0.0.2 \
     --server-address 127.0.0.1:0 --node-lease-duration-seconds 40 --config "$project_dir/lib/kwok-stages.yaml"
   cluster_nodes
+  cluster_kubectl apply -f "$project_dir/lib/node/simulated-environments.yaml" >/dev/null
   cluster_wait "the default ServiceAccount" 60 cluster_kubectl get serviceaccount default --namespace default
-  cluster_wait "ready nodes" 60 cluster_all_nodes_ready
+  cluster_wait "ready simulated nodes" 60 cluster_all_nodes_ready
+  node_up
   echo "cluster: up in $((SECONDS - start))s; KUBECONFIG=$kubeconfig" >&2
 }
 
-# Two plain nodes and two GPU nodes (tainted as GPU nodes are), across two zones. Capacity is
-# set through the status subresource, so a cluster made by an older version gets it too.
+# Two plain nodes and two GPU nodes (tainted as GPU nodes are), across two zones, all simulated:
+# labelled so, and tainted so that only pods meant for them land there. Capacity is set through
+# the status subresource, so a cluster made by an older version gets it too.
 cluster_nodes() {
   local node name zone gpu capacity
   for node in cpu-a:zone-a: cpu-b:zone-b: gpu-a:zone-a:4 gpu-b:zone-b:4; do
@@ -136,9 +151,12 @@ metadata:
     kubernetes.io/arch: amd64
     topology.kubernetes.io/zone: $zone
     type: kwok
+    mlapi.dev/node-kind: simulated
 $( [[ -n $gpu ]] && printf '    nvidia.com/gpu.present: "true"\n' )
 spec:
-$( [[ -n $gpu ]] && printf '  taints:\n  - {key: nvidia.com/gpu, value: present, effect: NoSchedule}\n' || printf '  taints: []\n' )
+  taints:
+  - {key: $simulated_taint, value: "true", effect: NoSchedule}
+$( [[ -n $gpu ]] && printf '  - {key: nvidia.com/gpu, value: present, effect: NoSchedule}\n' )
 NODE
     capacity='{"cpu": "32", "memory": "128Gi", "ephemeral-storage": "200Gi", "pods": "110"'${gpu:+', "nvidia.com/gpu": "'$gpu'"'}'}'
     cluster_kubectl patch node "$name" --subresource=status --type=merge \
@@ -147,27 +165,34 @@ NODE
 }
 
 cluster_all_nodes_ready() {
-  [[ $(cluster_kubectl get nodes -o jsonpath='{range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}' | grep -c True) -ge 4 ]]
+  [[ $(cluster_kubectl get nodes -l mlapi.dev/node-kind=simulated -o jsonpath='{range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}' | grep -c True) -ge 4 ]]
 }
 
-# One at a time, add-ons first, then the cluster in reverse order of start, each gone before
-# the next stops: the API server shuts down cleanly only while etcd still answers.
-cluster_down() {
-  local name pid stopped=0 order=("${addon_processes[@]}")
-  for ((i = ${#cluster_components[@]} - 1; i >= 0; i--)); do order+=("${cluster_components[i]}"); done
-  for name in "${order[@]}"; do
-    if pid=$(cluster_pid "$name"); then
-      kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-      for _ in $(seq 75); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-      if kill -0 "$pid" 2>/dev/null; then
-        echo "cluster: $name did not stop in 15s; killing it" >&2
-        kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
-        for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      fi
-      stopped=$((stopped + 1))
+# cluster_stop <name>: stops a process cluster_start started, and what it started, in 15 s at most.
+cluster_stop() {
+  local name=$1 pid
+  if pid=$(cluster_pid "$name"); then
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 75); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    if kill -0 "$pid" 2>/dev/null; then
+      echo "cluster: $name did not stop in 15s; killing it" >&2
+      kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+      for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     fi
-    rm -f "$cluster_dir/run/$name.pid"
-  done
+    stopped=$((${stopped:-0} + 1))
+  fi
+  rm -f "$cluster_dir/run/$name.pid"
+}
+
+# One at a time, add-ons first, then the real node (and what it leaves on the host), the
+# registry, then the control plane in reverse order of start, each gone before the next stops:
+# the API server shuts down cleanly only while etcd still answers.
+cluster_down() {
+  local name stopped=0
+  for name in "${addon_processes[@]}"; do cluster_stop "$name"; done
+  node_down
+  cluster_stop registry
+  for ((i = ${#cluster_components[@]} - 1; i >= 0; i--)); do cluster_stop "${cluster_components[i]}"; done
   echo "cluster: stopped $stopped process(es)" >&2
 }
 
@@ -182,9 +207,13 @@ cluster_status() {
   for name in "${cluster_components[@]}"; do
     if pid=$(cluster_pid "$name"); then echo "$name: running (pid $pid)"; else echo "$name: stopped"; rc=3; fi
   done
+  for name in "${node_processes[@]}" registry; do
+    if pid=$(cluster_pid "$name"); then echo "$name (real node): running (pid $pid)"; else echo "$name (real node): stopped"; rc=3; fi
+  done
   for name in "${addon_processes[@]}"; do
     if pid=$(cluster_pid "$name"); then echo "$name (add-on): running (pid $pid)"; fi
   done
-  if ((rc == 0)); then cluster_kubectl get nodes; fi
+  # Which node is real and which simulated: the node-kind label.
+  if ((rc == 0)); then cluster_kubectl get nodes -L mlapi.dev/node-kind,topology.kubernetes.io/zone; fi
   return $rc
 }

@@ -48,20 +48,76 @@ engine_run() { # up|preview|destroy|refresh|output stack [pulumi flags]
   case $verb in
     up|preview|refresh)
       if [[ -z ${MLAPI_KUBECONFIG:-} ]]; then
-        tools/build etcd kube-apiserver kube-controller-manager kube-scheduler kwok
+        tools/build "${cluster_tools[@]}"
         cluster_up
         addons_for_stack "$stack"
       fi
       program_build ;;
   esac
   pulumi_stack "$stack"
+  local config=()
+  if [[ -z ${MLAPI_KUBECONFIG:-} && $verb =~ ^(up|preview)$ ]] && local_image_stack "$stack"; then
+    config=(--config-file "$(local_image_config "$stack")")
+  fi
   case $verb in
-    up) pulumi up --yes --skip-preview --non-interactive --stack "$stack" "$@" && pulumi stack output --stack "$stack" ;;
-    preview) pulumi preview --non-interactive --diff --stack "$stack" "$@" ;;
+    up)
+      pulumi up --yes --skip-preview --non-interactive --stack "$stack" "${config[@]}" "$@"
+      pulumi stack output --stack "$stack"
+      if ((${#config[@]})); then local_try "$stack"; fi ;;
+    preview) pulumi preview --non-interactive --diff --stack "$stack" "${config[@]}" "$@" ;;
     refresh) pulumi refresh --yes --non-interactive --stack "$stack" "$@" ;;
     destroy) program_build; pulumi destroy --yes --non-interactive --stack "$stack" "$@" ;;
     output) pulumi stack output --stack "$stack" "$@" ;;
   esac
+}
+
+# The project's reference API (reference-api/) as a stack's image: the local cluster builds it and
+# serves it from its own registry, under the name registry.mlapi.local that its node resolves.
+local_image_repository=registry.mlapi.local/mlapi/reference-api
+
+local_image_stack() { # stack
+  grep -qE "^[[:space:]]*repository:[[:space:]]*$local_image_repository[[:space:]]*(#.*)?$" "$project_dir/Pulumi.$1.yaml"
+}
+
+# Builds the reference API when its inputs changed, pushes it to the local registry, and prints
+# the path of a copy of the stack file that names the pushed image by digest. The engine reads
+# the copy, so the stack file keeps following the newest build and stays unchanged in git.
+local_image_config() { # stack
+  local ref pinned=$MLAPI_HOME/stacks/Pulumi.$1.yaml
+  ref=$(image_main build | tail -n 1)
+  mkdir -p "$MLAPI_HOME/stacks"
+  cp "$project_dir/Pulumi.$1.yaml" "$pinned"
+  pulumi config set --config-file "$pinned" --stack "$1" --path mlapi:image.digest "${ref##*@}" >&2
+  echo "$pinned"
+}
+
+# After an up of the reference API: one prediction through a port-forward (bounded), and the
+# commands that give the same answer by hand.
+local_try() { # stack
+  local namespace service port forward answer
+  namespace=$(pulumi stack output namespace --stack "$1")
+  service=$(pulumi stack output serviceName --stack "$1")
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  cluster_kubectl --namespace "$namespace" port-forward "service/$service" "$port:80" >/dev/null 2>&1 &
+  forward=$!
+  answer=$(for _ in $(seq 20); do
+    curl -sf --max-time 5 "http://127.0.0.1:$port/predict" -H 'Content-Type: application/json' \
+      -d '{"text": "I love how fast and accurate this is"}' && break
+    sleep 0.5
+  done)
+  kill "$forward" 2>/dev/null; wait "$forward" 2>/dev/null || true
+  cat <<TRY
+
+Try it:
+  export KUBECONFIG=$kubeconfig
+  kubectl --namespace $namespace port-forward service/$service 8080:80 &
+  curl -s localhost:8080/predict -H 'Content-Type: application/json' -d '{"text": "I love how fast and accurate this is"}'
+TRY
+  if [[ -z $answer ]]; then
+    echo "up: the API did not answer a prediction through a port-forward; see: kubectl --namespace $namespace logs deployment/$service" >&2
+    return 1
+  fi
+  echo "Answer: $answer"
 }
 
 # The CLI as it is, with the dev passphrase when the command names the dev stack.
@@ -82,7 +138,7 @@ engine_render() { # stack [folder]
   local stack=${1:?usage: ./mlapi render <stack> [folder]}
   local out=${2:-$MLAPI_HOME/rendered/$stack}
   local scratch=$MLAPI_HOME/render/$stack
-  tools/build pulumi pulumi-language-java pulumi-resource-kubernetes etcd kube-apiserver kube-controller-manager kube-scheduler kwok
+  tools/build pulumi pulumi-language-java pulumi-resource-kubernetes "${cluster_tools[@]}"
   engine_env
   cluster_up
   addons_for_stack "$stack"

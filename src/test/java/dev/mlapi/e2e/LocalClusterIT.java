@@ -24,13 +24,15 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * The real engine, provider and API server: a copy of the project brings its stacks up on a
  * local cluster it starts itself, from empty state. What is checked is read back from the
- * cluster with kubectl, not from the program. kwok plays the nodes: it marks pods running and
- * ready and Job pods succeeded, so readiness here means scheduled, not that a container ran.
+ * cluster with kubectl, not from the program. dev's pods are real (the reference API on the
+ * cluster's real node); staging's and production's run on simulated nodes, where kwok marks them
+ * running and ready, so for them readiness means scheduled, not that a container ran.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalClusterIT {
     private static final JsonMapper JSON = new JsonMapper();
     private static final String DEV_NS = "sentiment-api-dev";
+    private static final String LOCAL_IMAGE = "registry.mlapi.local/mlapi/reference-api";
     private static final int PORT = 26443;
     private static Project project;
 
@@ -70,7 +72,8 @@ class LocalClusterIT {
 
         JsonNode deployment = project.kubectlJson("get", "deployment", "sentiment-api", "-n", DEV_NS);
         assertEquals(1, deployment.at("/status/availableReplicas").asInt(), deployment.at("/status").toString());
-        assertEquals("ghcr.io/acme/sentiment-api:main", deployment.at("/spec/template/spec/containers/0/image").asText());
+        assertTrue(deployment.at("/spec/template/spec/containers/0/image").asText().startsWith(LOCAL_IMAGE + "@sha256:"),
+                "dev runs the newest local build by digest: " + deployment.at("/spec/template/spec/containers/0/image"));
         assertTrue(deployment.at("/spec/template/spec/securityContext/runAsNonRoot").asBoolean());
 
         JsonNode endpoints = project.kubectlJson("get", "endpoints", "sentiment-api", "-n", DEV_NS);
@@ -84,7 +87,7 @@ class LocalClusterIT {
         JsonNode outputs = outputs("dev");
         assertEquals(DEV_NS, outputs.get("namespace").asText());
         assertEquals("http://sentiment-api.sentiment-api-dev.svc.cluster.local", outputs.get("url").asText());
-        assertEquals("ghcr.io/acme/sentiment-api:main", outputs.get("image").asText());
+        assertEquals(deployment.at("/spec/template/spec/containers/0/image").asText(), outputs.get("image").asText());
         assertTrue(up.output().contains("portForwardCommand"), "up prints the stack outputs");
     }
 

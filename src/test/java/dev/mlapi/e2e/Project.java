@@ -22,7 +22,7 @@ final class Project {
     static final String TEST_PASSPHRASE = "e2e-test-passphrase";
     private static final JsonMapper JSON = new JsonMapper();
     private static final List<String> COPIED = List.of("mlapi", "lib", "tools", "pom.xml", "src", "Pulumi.yaml",
-            "Pulumi.dev.yaml", "Pulumi.staging.yaml", "Pulumi.production.yaml", "target/mlapi.jar", ".tools");
+            "Pulumi.dev.yaml", "Pulumi.staging.yaml", "Pulumi.production.yaml", "target/mlapi.jar", ".tools", "reference-api");
 
     final Path dir;
     final Path home;
@@ -169,6 +169,21 @@ final class Project {
         } catch (IOException e) {
             throw new UncheckedIOException(out, e);
         }
+    }
+
+    /**
+     * A command inside the network namespace of the cluster's real node, where the pod and Service
+     * addresses of this cluster live (and nowhere else).
+     */
+    Result inNode(String... args) {
+        List<String> command = new ArrayList<>(List.of("nsenter", "--net=/run/netns/mlapi-" + apiServerPort));
+        command.addAll(List.of(args));
+        return run(command, Map.of(), "");
+    }
+
+    /** The name of the cluster's real node's network namespace. */
+    String nodeNetns() {
+        return "mlapi-" + apiServerPort;
     }
 
     String read(String file) throws IOException {

@@ -1,0 +1,1 @@
+"""Reference sentiment-classification API: a small, real workload for the deployment."""

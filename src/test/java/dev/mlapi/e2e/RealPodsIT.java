@@ -1,0 +1,243 @@
+package dev.mlapi.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The dev stack on the local cluster's real node: every pod of the dev namespace here is a real
+ * process (the reference API under runc), so probes, the connection test, rollouts and the
+ * restricted profile meet a running server. Traffic goes to loopback (port-forward) or to the
+ * Service address inside the node's own network namespace; each request loop is bounded.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RealPodsIT {
+    private static final JsonMapper JSON = new JsonMapper();
+    private static final String NS = "sentiment-api-dev";
+    private static final int PORT = 24443;
+    private static Project project;
+    private static String stackFile;
+
+    @BeforeAll
+    static void copyProject() throws IOException {
+        project = Project.fresh("real-pods", PORT);
+        stackFile = project.read("Pulumi.dev.yaml");
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (project != null) {
+            project.stop();
+        }
+    }
+
+    /** The dev stack with extra lines under mlapi:env (the reference API's settings and switches). */
+    private static void devWithEnv(String... lines) throws IOException {
+        StringBuilder env = new StringBuilder("  mlapi:env:\n");
+        for (String line : lines) {
+            env.append("    ").append(line).append('\n');
+        }
+        project.write("Pulumi.dev.yaml", stackFile.replace("  mlapi:env:\n", env.toString()));
+    }
+
+    @Test
+    @Order(1)
+    void upRunsTheApiOnTheRealNodeUnderTheRestrictedProfileAndAnswersAPrediction() {
+        Project.Result up = project.mlapi("up", "dev").assertOk("up dev");
+        assertTrue(up.output().contains("Answer: {\"label\":\"positive\""), "up ends with a real prediction:\n" + up.output());
+
+        JsonNode pod = onlyApiPod();
+        assertEquals("real-node", pod.at("/spec/nodeName").asText());
+        assertTrue(pod.at("/spec/containers/0/image").asText().startsWith("registry.mlapi.local/mlapi/reference-api@sha256:"),
+                "dev runs the reference API by digest: " + pod.at("/spec/containers/0/image"));
+        JsonNode status = pod.at("/status/containerStatuses/0");
+        assertTrue(status.at("/ready").asBoolean(), status.toString());
+        assertEquals(0, status.at("/restartCount").asInt(), status.toString());
+        assertTrue(status.at("/imageID").asText().contains("@sha256:"), status.toString());
+
+        // What the process itself sees: not root, a read-only root, a writable /tmp.
+        String name = pod.at("/metadata/name").asText();
+        String seen = project.kubectl("exec", "-n", NS, name, "-c", "api", "--", "python3", "-c", """
+                import os
+                print("uid", os.getuid(), "gid", os.getgid())
+                try:
+                    open("/written", "w")
+                    print("root writable")
+                except OSError as e:
+                    print("root read-only", e.errno)
+                open("/tmp/written", "w").write("x")
+                print("tmp writable")
+                """).assertOk("exec in the API's container").output();
+        assertTrue(seen.contains("uid 10001 gid 10001"), seen);
+        assertTrue(seen.contains("root read-only 30"), "EROFS: " + seen);
+        assertTrue(seen.contains("tmp writable"), seen);
+
+        String logs = project.kubectl("logs", "-n", NS, "deployment/sentiment-api", "-c", "api").assertOk("kubectl logs").output();
+        assertTrue(logs.contains("model loaded"), "kubectl logs shows the API's own logs:\n" + logs);
+    }
+
+    @Test
+    @Order(2)
+    void theConnectionTestCallsTheServiceByItsDnsName() {
+        JsonNode jobs = project.kubectlJson("get", "jobs", "-n", NS, "-l", "app.kubernetes.io/component=connection-test");
+        assertEquals(1, jobs.get("items").size(), jobs.toString());
+        assertEquals(1, jobs.at("/items/0/status/succeeded").asInt(), jobs.toString());
+        String job = jobs.at("/items/0/metadata/name").asText();
+        String logs = project.kubectl("logs", "-n", NS, "job/" + job).assertOk("connection test logs").output();
+        assertTrue(logs.contains("http://sentiment-api.sentiment-api-dev.svc.cluster.local/ready answered 200"), logs);
+        // The API saw the call: its access log has a request that did not come from the kubelet's probes.
+        JsonNode testPod = project.kubectlJson("get", "pods", "-n", NS, "-l", "job-name=" + job).at("/items/0");
+        String apiLogs = project.kubectl("logs", "-n", NS, "deployment/sentiment-api", "-c", "api").output();
+        assertTrue(apiLogs.contains(testPod.at("/status/podIP").asText()), "the test pod's address is in the API's access log:\n" + apiLogs);
+    }
+
+    @Test
+    @Order(3)
+    void theRunningProcessReadsTheStackSecretFromItsFile() throws Exception {
+        String sentinel = "sentinel-" + UUID.randomUUID();
+        project.mlapi("pulumi", "config", "set", "--secret", "--stack", "dev", "mlapi:modelRegistryToken", sentinel).assertOk("config set");
+        devWithEnv("MLAPI_TEST_SWITCHES: reveal-secret-hash");
+        Project.Result up = project.mlapi("up", "dev").assertOk("up dev with a secret");
+
+        String answer = inNode("curl", "-sf", "--max-time", "5", "http://" + clusterIp() + "/debug/secret-sha256").output();
+        String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(sentinel.getBytes(StandardCharsets.UTF_8)));
+        assertEquals(expected, JSON.readTree(answer).get("sha256").asText(), "the process read the value from its file");
+        assertFalse(up.output().contains(sentinel));
+        assertFalse(project.kubectl("logs", "-n", NS, "deployment/sentiment-api", "-c", "api").output().contains(sentinel),
+                "the API never logs the value");
+    }
+
+    @Test
+    @Order(4)
+    void aRollingUpdateUnderLoadDropsNoRequest() throws Exception {
+        devWithEnv("MLAPI_TEST_SWITCHES: reveal-secret-hash", "ROLLOUT: second");
+        String before = onlyApiPod().at("/metadata/name").asText();
+        Load load = Load.start(clusterIp(), 20, 120, 2400);
+        project.mlapi("up", "dev").assertOk("up dev under load");
+        JsonNode result = load.finish();
+
+        assertNotEquals(before, onlyApiPod().at("/metadata/name").asText(), "the pod was replaced");
+        assertTrue(result.get("sent").asInt() >= 20, result.toString());
+        assertEquals(0, result.get("failed").asInt(), "no request failed during the rollout: " + result);
+        System.out.printf("rolling update under load: %d requests, %d failed, p50 %s ms, p99 %s ms%n",
+                result.get("sent").asInt(), result.get("failed").asInt(), result.get("p50_ms"), result.get("p99_ms"));
+    }
+
+    @Test
+    @Order(5)
+    void aVersionThatCannotStartFailsUpAndTheOldOneKeepsServing() throws Exception {
+        String serving = onlyApiPod().at("/metadata/name").asText();
+        // The reference API refuses an unknown test switch and exits, as a broken build would.
+        project.write("Pulumi.dev.yaml", stackFile
+                .replace("  mlapi:env:\n", "  mlapi:env:\n    MLAPI_TEST_SWITCHES: no-such-switch\n")
+                .replace("modelLoadTimeoutSeconds: 180", "modelLoadTimeoutSeconds: 30"));
+        Load load = Load.start(clusterIp(), 10, 240, 2400);
+        Project.Result up = project.mlapi("up", "dev");
+        JsonNode result = load.finish();
+
+        assertNotEquals(0, up.exitCode(), "up fails:\n" + up.output());
+        assertTrue(up.output().contains("sentiment-api"), up.output());
+        assertEquals(0, result.get("failed").asInt(), "the old version kept serving: " + result);
+        List<String> running = new ArrayList<>();
+        for (JsonNode pod : apiPods()) {
+            if (pod.at("/status/containerStatuses/0/ready").asBoolean()) {
+                running.add(pod.at("/metadata/name").asText());
+            }
+        }
+        assertEquals(List.of(serving), running, "only the old pod is ready");
+        project.write("Pulumi.dev.yaml", stackFile);
+        project.mlapi("up", "dev").assertOk("up dev with the good version again");
+    }
+
+    @Test
+    @Order(6)
+    void destroyLeavesNoContainerRunning() {
+        project.mlapi("destroy", "dev").assertOk("destroy dev");
+        String containers = project.inNode("ctr", "--address", "/run/mlapi-node-" + PORT + "/containerd.sock", "--namespace", "k8s.io",
+                "tasks", "list").assertOk("ctr tasks list").output();
+        // Only the header line: no task of any pod is left.
+        assertEquals(1, containers.strip().lines().count(), containers);
+    }
+
+    @Test
+    @Order(7)
+    void clusterDownLeavesNoProcessInterfaceOrMount() throws IOException {
+        project.mlapi("cluster", "down").assertOk("cluster down");
+        String processes = run("pgrep", "-af", project.dir.toString());
+        assertEquals("", processes.strip(), "no process of the cluster is left");
+        assertFalse(run("ip", "netns", "list").contains(project.nodeNetns()), "the node's network namespace is gone");
+        assertFalse(run("ip", "-br", "link").contains("mlapi" + PORT), "the veth pair is gone");
+        assertFalse(run("findmnt", "-rn", "-o", "TARGET").contains(project.dir.toString()), "nothing stays mounted");
+        assertFalse(Files.exists(Path.of("/sys/fs/cgroup/memory/mlapi-" + PORT)), "the node's cgroups are gone");
+    }
+
+    private static JsonNode onlyApiPod() {
+        List<JsonNode> pods = new ArrayList<>();
+        apiPods().forEach(pods::add);
+        assertEquals(1, pods.size(), pods.toString());
+        return pods.get(0);
+    }
+
+    private static JsonNode apiPods() {
+        return project.kubectlJson("get", "pods", "-n", NS, "-l", "app.kubernetes.io/component=inference").get("items");
+    }
+
+    private static String clusterIp() {
+        return project.kubectlJson("get", "service", "sentiment-api", "-n", NS).at("/spec/clusterIP").asText();
+    }
+
+    private static Project.Result inNode(String... args) {
+        return project.inNode(args).assertOk(String.join(" ", args));
+    }
+
+    private static String run(String... command) throws IOException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try (InputStream in = p.getInputStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The bounded request loop of load.py, inside the node's network namespace, against the Service. */
+    private record Load(Process process, Path stop) {
+        static Load start(String serviceIp, int perSecond, int seconds, int limit) throws IOException {
+            Path script = project.dir.resolve("load.py");
+            try (InputStream in = RealPodsIT.class.getResourceAsStream("load.py")) {
+                Files.write(script, in.readAllBytes());
+            }
+            Path stop = project.dir.resolve("load.stop");
+            Files.deleteIfExists(stop);
+            Process p = new ProcessBuilder("nsenter", "--net=/run/netns/" + project.nodeNetns(), "python3", script.toString(),
+                    "http://" + serviceIp + "/predict", Integer.toString(perSecond), Integer.toString(seconds), Integer.toString(limit),
+                    stop.toString()).redirectErrorStream(true).start();
+            return new Load(p, stop);
+        }
+
+        JsonNode finish() throws IOException, InterruptedException {
+            Files.writeString(stop, "");
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the request loop stops by itself");
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            return JSON.readTree(out.substring(out.lastIndexOf('\n') + 1));
+        }
+    }
+}
