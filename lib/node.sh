@@ -52,6 +52,11 @@ node_network() {
     ip -n "$node_netns" addr add "$node_ip/30" dev eth0
     ip -n "$node_netns" link set eth0 up
     ip -n "$node_netns" link set lo up
+    # The node's own connections to Service addresses need a route before kube-proxy's DNAT
+    # rewrites them; a dummy device takes what no Service answers, so nothing goes to the host.
+    ip -n "$node_netns" link add services type dummy
+    ip -n "$node_netns" link set services up
+    ip -n "$node_netns" route add 10.96.0.0/16 dev services
   fi
   # Routing between the pods' bridge and Service addresses happens inside the namespace; its
   # only other route is the /30 to the host, so nothing a pod sends leaves the machine.

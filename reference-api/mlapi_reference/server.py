@@ -36,6 +36,7 @@ from .settings import Settings
 MAX_BODY_BYTES = 1 << 20
 MAX_BATCH = 256
 SLOW_PREDICT_SECONDS = 1.5
+SELFTEST_TEXT = "an excellent product, it works wonderfully"
 HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 log = logging.getLogger("mlapi_reference")
@@ -184,14 +185,28 @@ async def _body(request: Request) -> bytes | None:
     return bytes(body)
 
 
+def _unavailable(service: Service, path: str) -> Response | None:
+    """The answer when no prediction can be made: the fail-predict switch, or no model yet."""
+    if "fail-predict" in service.settings.switches:
+        log.error("answering 500 on %s (fail-predict test switch)", path)
+        return _error(500, "prediction failed (fail-predict test switch)")
+    if service.model is None:
+        return _error(503, "the model is not loaded yet")
+    return None
+
+
+async def _classify(service: Service, texts: list[str]) -> list[dict[str, Any]]:
+    model = service.model
+    # Inference is CPU-bound; a worker thread keeps the event loop answering probes meanwhile.
+    probabilities = await run_in_threadpool(model.predict_proba, texts)
+    return [{"label": str(model.classes_[row.argmax()]), "score": float(row.max())} for row in probabilities]
+
+
 async def predict(request: Request) -> Response:
     service: Service = request.app.state.service
-    if "fail-predict" in service.settings.switches:
-        log.error("answering 500 on /predict (fail-predict test switch)")
-        return _error(500, "prediction failed (fail-predict test switch)")
-    model = service.model
-    if model is None:
-        return _error(503, "the model is not loaded yet")
+    unavailable = _unavailable(service, "/predict")
+    if unavailable is not None:
+        return unavailable
     body = await _body(request)
     if body is None:
         return _error(413, f"the body must be at most {MAX_BODY_BYTES} bytes")
@@ -206,10 +221,20 @@ async def predict(request: Request) -> Response:
     if "slow-predict" in service.settings.switches:
         log.info("delaying /predict by %s s (slow-predict test switch)", SLOW_PREDICT_SECONDS)
         await asyncio.sleep(SLOW_PREDICT_SECONDS)
-    # Inference is CPU-bound; a worker thread keeps the event loop answering probes meanwhile.
-    probabilities = await run_in_threadpool(model.predict_proba, texts)
-    predictions = [{"label": str(model.classes_[row.argmax()]), "score": float(row.max())} for row in probabilities]
+    predictions = await _classify(service, texts)
     return JSONResponse({"predictions": predictions} if batch else predictions[0])
+
+
+async def selftest(request: Request) -> Response:
+    """One prediction of a known text, end to end: what a post-deploy connection test asks for."""
+    service: Service = request.app.state.service
+    unavailable = _unavailable(service, "/selftest")
+    if unavailable is not None:
+        return unavailable
+    [prediction] = await _classify(service, [SELFTEST_TEXT])
+    if prediction["label"] != "positive":
+        return _error(500, f"the model called a positive text {prediction['label']}")
+    return JSONResponse(prediction)
 
 
 async def healthz(request: Request) -> Response:
@@ -236,6 +261,7 @@ def create_app(settings: Settings) -> Starlette:
     service = Service(settings)
     routes = [
         Route("/predict", predict, methods=["POST"]),
+        Route("/selftest", selftest, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/ready", ready, methods=["GET"]),
         Route("/metrics", metrics, methods=["GET"]),

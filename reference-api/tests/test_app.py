@@ -152,6 +152,21 @@ def test_fail_predict_switch_answers_500(settings: Settings) -> None:
         assert metric(client, "mlapi_http_requests_total", path="/predict", method="POST", status="500") == 1
 
 
+def test_selftest_runs_one_prediction_end_to_end(settings: Settings) -> None:
+    with serving(replace(settings, model_load_delay_seconds=0.5), wait_ready=False) as client:
+        assert client.get("/selftest").status_code == 503
+        wait_until(lambda: client.get("/ready").status_code == 200, 10, "the model to load")
+        answer = client.get("/selftest")
+        assert answer.status_code == 200
+        assert answer.json()["label"] == "positive"
+
+
+def test_fail_predict_switch_fails_the_selftest(settings: Settings) -> None:
+    with serving(replace(settings, switches=frozenset({"fail-predict"}))) as client:
+        assert client.get("/selftest").status_code == 500
+        assert client.get("/ready").status_code == 200, "the probes still pass: only a call through the API shows it"
+
+
 def test_fail_ready_switch_keeps_ready_at_503(settings: Settings) -> None:
     failing = replace(settings, switches=frozenset({"fail-ready"}))
     with serving(failing, wait_ready=False) as client:

@@ -41,7 +41,7 @@ final class ConnectionTest {
         }
         String name = scope.labels().objectName("test-" + KubernetesNames.sha256Hex(c.toString()).substring(0, 8));
         Output<String> url = scope.namespace().applyValue(ns ->
-                AppLabels.serviceUrl(scope.labels().name(), ns, c.service().port()) + c.probes().readinessPath());
+                AppLabels.serviceUrl(scope.labels().name(), ns, c.service().port()) + c.connectionTest().pathOr(c.probes().readinessPath()));
         int timeout = c.connectionTest().timeoutSeconds();
         var pod = PodSpecArgs.builder()
                 .restartPolicy("Never")

@@ -81,6 +81,9 @@ final class ConfigValidator {
         networkPolicy(c);
         modelCache(c.modelCache());
         positive("connectionTest.timeoutSeconds", c.connectionTest().timeoutSeconds(), "mlapi:connectionTest.timeoutSeconds: 120");
+        if (c.connectionTest().path() != null) {
+            check(c.connectionTest().path().startsWith("/"), "connectionTest.path", "must be an HTTP path starting with /", "mlapi:connectionTest.path: /selftest");
+        }
         check(c.connectionTest().ttlSecondsAfterFinished() >= 0, "connectionTest.ttlSecondsAfterFinished", "must not be negative", "mlapi:connectionTest.ttlSecondsAfterFinished: 3600");
         securityContext(c.securityContext());
         return problems;

@@ -165,7 +165,15 @@ public record MlApiConfig(
     /** Where downloaded model weights are kept: a sized emptyDir, or an existing claim. */
     public record ModelCache(String mountPath, String sizeLimit, String existingClaim) {}
 
-    public record ConnectionTest(Boolean enabled, Integer ttlSecondsAfterFinished, Integer timeoutSeconds) {}
+    /**
+     * The Job that calls the API through its Service after each deployment. {@code path} is what
+     * it asks for: the readiness path unless set, or a path that exercises the model end to end.
+     */
+    public record ConnectionTest(Boolean enabled, String path, Integer ttlSecondsAfterFinished, Integer timeoutSeconds) {
+        public String pathOr(String readinessPath) {
+            return path != null ? path : readinessPath;
+        }
+    }
 
     public record SecurityContext(Integer runAsUser, Integer runAsGroup, Integer fsGroup) {}
 }

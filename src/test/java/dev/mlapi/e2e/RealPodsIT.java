@@ -105,7 +105,7 @@ class RealPodsIT {
         assertEquals(1, jobs.at("/items/0/status/succeeded").asInt(), jobs.toString());
         String job = jobs.at("/items/0/metadata/name").asText();
         String logs = project.kubectl("logs", "-n", NS, "job/" + job).assertOk("connection test logs").output();
-        assertTrue(logs.contains("http://sentiment-api.sentiment-api-dev.svc.cluster.local/ready answered 200"), logs);
+        assertTrue(logs.contains("http://sentiment-api.sentiment-api-dev.svc.cluster.local/selftest answered 200"), logs);
         // The API saw the call: its access log has a request that did not come from the kubelet's probes.
         JsonNode testPod = project.kubectlJson("get", "pods", "-n", NS, "-l", "job-name=" + job).at("/items/0");
         String apiLogs = project.kubectl("logs", "-n", NS, "deployment/sentiment-api", "-c", "api").output();
@@ -161,7 +161,7 @@ class RealPodsIT {
         assertEquals(0, result.get("failed").asInt(), "the old version kept serving: " + result);
         List<String> running = new ArrayList<>();
         for (JsonNode pod : apiPods()) {
-            if (pod.at("/status/containerStatuses/0/ready").asBoolean()) {
+            if (pod.at("/status/containerStatuses/0/ready").asBoolean() && !pod.at("/metadata").has("deletionTimestamp")) {
                 running.add(pod.at("/metadata/name").asText());
             }
         }
@@ -172,6 +172,58 @@ class RealPodsIT {
 
     @Test
     @Order(6)
+    void aModelLoadLongerThanTheLivenessBudgetButWithinTheStartupBudgetComesUpWithoutARestart() throws IOException {
+        // Liveness gives up after 3 × 10 s; the startup probe allows modelLoadTimeoutSeconds (180 s).
+        devWithEnv("MODEL_LOAD_DELAY_SECONDS: \"45\"");
+        project.mlapi("up", "dev").assertOk("up dev with a 45 s model load");
+        JsonNode status = onlyApiPod().at("/status/containerStatuses/0");
+        assertTrue(status.at("/ready").asBoolean(), status.toString());
+        assertEquals(0, status.at("/restartCount").asInt(), "the slow load was not taken for a hung process: " + status);
+    }
+
+    @Test
+    @Order(7)
+    void aModelLoadBeyondTheStartupBudgetFailsUpWithTheProbesReason() throws IOException {
+        project.write("Pulumi.dev.yaml", stackFile
+                .replace("  mlapi:env:\n", "  mlapi:env:\n    MODEL_LOAD_DELAY_SECONDS: \"300\"\n")
+                .replace("modelLoadTimeoutSeconds: 180", "modelLoadTimeoutSeconds: 20"));
+        Project.Result up = project.mlapi("up", "dev");
+        assertNotEquals(0, up.exitCode(), "up fails when the model never loads in time:\n" + up.output());
+        assertTrue(up.output().contains("Startup probe failed"), "the kubelet's reason reaches the user:\n" + up.output());
+        project.write("Pulumi.dev.yaml", stackFile);
+        project.mlapi("up", "dev").assertOk("up dev with the good version again");
+    }
+
+    @Test
+    @Order(8)
+    void theConnectionTestFailsUpWhenTheApiAnswers500ThroughTheService() throws IOException {
+        // The probes pass (they do not run the model); only a call through the Service shows the fault.
+        devWithEnv("MLAPI_TEST_SWITCHES: fail-predict");
+        Project.Result up = project.mlapi("up", "dev");
+        assertNotEquals(0, up.exitCode(), "up fails:\n" + up.output());
+        assertTrue(up.output().contains("sentiment-api-test-"), "the failing object is the connection test:\n" + up.output());
+        JsonNode jobs = project.kubectlJson("get", "jobs", "-n", NS, "-l", "app.kubernetes.io/component=connection-test");
+        String logs = project.kubectl("logs", "-n", NS, "-l", "app.kubernetes.io/component=connection-test", "--tail", "20").output();
+        assertTrue(logs.contains("/selftest answered 500"), "the test saw the API's 500:\n" + logs + "\n" + jobs.size());
+        project.write("Pulumi.dev.yaml", stackFile);
+        project.mlapi("up", "dev").assertOk("up dev with the good version again");
+    }
+
+    @Test
+    @Order(9)
+    void promoteTakesTheDigestTheRealPodRuns() throws IOException {
+        String running = onlyApiPod().at("/status/containerStatuses/0/imageID").asText();
+        String digest = running.substring(running.indexOf('@') + 1);
+        // A staging stack on the same registry as dev, so the digest can move between them.
+        String staging = project.read("Pulumi.staging.yaml");
+        project.write("Pulumi.staging.yaml", staging.replace("repository: ghcr.io/acme/sentiment-api", "repository: registry.mlapi.local/mlapi/reference-api"));
+        project.mlapi("promote", "dev", "staging").assertOk("promote dev staging");
+        assertTrue(project.read("Pulumi.staging.yaml").contains("digest: " + digest), "staging now names the digest dev's pod runs: " + digest);
+        project.write("Pulumi.staging.yaml", staging);
+    }
+
+    @Test
+    @Order(10)
     void destroyLeavesNoContainerRunning() {
         project.mlapi("destroy", "dev").assertOk("destroy dev");
         String containers = project.inNode("ctr", "--address", "/run/mlapi-node-" + PORT + "/containerd.sock", "--namespace", "k8s.io",
@@ -181,7 +233,7 @@ class RealPodsIT {
     }
 
     @Test
-    @Order(7)
+    @Order(11)
     void clusterDownLeavesNoProcessInterfaceOrMount() throws IOException {
         project.mlapi("cluster", "down").assertOk("cluster down");
         String processes = run("pgrep", "-af", project.dir.toString());
@@ -192,10 +244,15 @@ class RealPodsIT {
         assertFalse(Files.exists(Path.of("/sys/fs/cgroup/memory/mlapi-" + PORT)), "the node's cgroups are gone");
     }
 
+    /** The one API pod that is not terminating (an old one may still drain after an up). */
     private static JsonNode onlyApiPod() {
         List<JsonNode> pods = new ArrayList<>();
-        apiPods().forEach(pods::add);
-        assertEquals(1, pods.size(), pods.toString());
+        apiPods().forEach(p -> {
+            if (!p.at("/metadata").has("deletionTimestamp")) {
+                pods.add(p);
+            }
+        });
+        assertEquals(1, pods.size(), () -> pods.stream().map(p -> p.at("/metadata/name").asText()).toList().toString());
         return pods.get(0);
     }
 
