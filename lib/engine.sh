@@ -75,8 +75,10 @@ engine_run() { # up|preview|destroy|refresh|output stack [pulumi flags]
 # serves it from its own registry, under the name registry.mlapi.local that its node resolves.
 local_image_repository=registry.mlapi.local/mlapi/reference-api
 
+# A stack that follows the local build: the reference API by tag. One that names a digest keeps it.
 local_image_stack() { # stack
-  grep -qE "^[[:space:]]*repository:[[:space:]]*$local_image_repository[[:space:]]*(#.*)?$" "$project_dir/Pulumi.$1.yaml"
+  grep -qE "^[[:space:]]*repository:[[:space:]]*$local_image_repository[[:space:]]*(#.*)?$" "$project_dir/Pulumi.$1.yaml" &&
+    ! grep -qE "^[[:space:]]*digest:" "$project_dir/Pulumi.$1.yaml"
 }
 
 # Builds the reference API when its inputs changed, pushes it to the local registry, and prints

@@ -249,6 +249,10 @@ node_cgroups() {
 }
 
 node_up() {
+  if [[ $(id -u) != 0 ]]; then
+    echo "cluster: the real node needs root (it makes a network namespace, mounts and cgroups); run ./mlapi as root" >&2
+    return 1
+  fi
   node_packages
   node_network
   node_cgroups

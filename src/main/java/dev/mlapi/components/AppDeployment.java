@@ -56,6 +56,8 @@ final class AppDeployment {
     private static final String MODEL_CACHE_VOLUME = "model-cache";
     private static final String SECRET_VOLUME = "secrets";
     static final String SEALED_ENV_REVISION = "mlapi.dev/sealed-env-revision";
+    // New pods a rollout adds at once, as a share of the replicas (rounded up); none is taken away first.
+    private static final int SURGE_PERCENT = 25;
 
     private AppDeployment() {}
 
@@ -64,16 +66,15 @@ final class AppDeployment {
                              Map<String, Output<String>> secretObjects) {
         MlApiConfig c = scope.config();
         AppLabels labels = scope.labels();
-        int rolloutDeadline = HealthProbes.rolloutDeadlineSeconds(c.probes());
 
         var spec = DeploymentSpecArgs.builder()
                 .selector(LabelSelectorArgs.builder().matchLabels(labels.selector(AppLabels.INFERENCE)).build())
                 // Keep serving capacity during a rollout: new pods must load the model first.
                 .strategy(DeploymentStrategyArgs.builder().type("RollingUpdate")
-                        .rollingUpdate(RollingUpdateDeploymentArgs.builder().maxSurge("25%").maxUnavailable(0).build())
+                        .rollingUpdate(RollingUpdateDeploymentArgs.builder().maxSurge(SURGE_PERCENT + "%").maxUnavailable(0).build())
                         .build())
                 .revisionHistoryLimit(5)
-                .progressDeadlineSeconds(rolloutDeadline)
+                .progressDeadlineSeconds(HealthProbes.progressDeadlineSeconds(c.probes()))
                 .template(PodTemplateSpecArgs.builder()
                         .metadata(podMetadata(c, labels))
                         .spec(podSpec(c, labels, serviceAccount, configMap, secretObjects))
@@ -82,7 +83,7 @@ final class AppDeployment {
         if (!c.autoscaling().enabled()) {
             spec.replicas(c.replicas());
         }
-        Duration await = Duration.ofSeconds(rolloutDeadline + 60L);
+        Duration await = rolloutTimeout(c);
         return new Deployment(labels.name(), DeploymentArgs.builder()
                 .metadata(scope.workloadMetadata(labels.name(), AppLabels.INFERENCE))
                 .spec(spec.build())
@@ -90,6 +91,18 @@ final class AppDeployment {
                 .parent(scope.parent())
                 .customTimeouts(CustomTimeouts.builder().create(await).update(await).build())
                 .build());
+    }
+
+    /**
+     * The engine's wait for a whole rollout. Pods are replaced a surge batch at a time, each
+     * batch within the progress deadline; a stuck batch fails sooner, with the Deployment's
+     * reason, when that deadline passes.
+     */
+    static Duration rolloutTimeout(MlApiConfig c) {
+        int pods = c.autoscaling().enabled() ? c.autoscaling().maxReplicas() : c.replicas();
+        int surge = Math.max(1, (pods * SURGE_PERCENT + 99) / 100);
+        int batches = Math.max(1, (pods + surge - 1) / surge);
+        return Duration.ofSeconds((long) batches * HealthProbes.progressDeadlineSeconds(c.probes()) + 60);
     }
 
     private static ObjectMetaArgs podMetadata(MlApiConfig c, AppLabels labels) {

@@ -26,12 +26,16 @@ final class HealthProbes {
         return probe(p.readinessPath(), p, p.failureThreshold());
     }
 
+    /** Scheduling, the image pull and the container start of a new pod, besides its model load. */
+    static final int POD_START_SECONDS = 90;
+
     /**
-     * How long a rollout may take before it counts as failed: the model loads on a new pod, and
-     * old pods go only when new ones are ready, so allow twice the load time plus scheduling.
+     * How long a rollout may go without progress before the Deployment reports it failed
+     * (ProgressDeadlineExceeded): one new pod's start and model load. Every pod that becomes
+     * ready counts as progress, so this holds for one batch, however many batches follow.
      */
-    static int rolloutDeadlineSeconds(MlApiConfig.Probes p) {
-        return Math.max(600, 2 * p.modelLoadTimeoutSeconds() + 120);
+    static int progressDeadlineSeconds(MlApiConfig.Probes p) {
+        return p.modelLoadTimeoutSeconds() + POD_START_SECONDS;
     }
 
     private static ProbeArgs probe(String path, MlApiConfig.Probes p, int failureThreshold) {

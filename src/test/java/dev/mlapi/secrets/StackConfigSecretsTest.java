@@ -24,7 +24,8 @@ class StackConfigSecretsTest {
     @Test
     void theValueReachesTheSecretOnlyAsASecretAndThePodsByReference() throws IOException {
         String dev = Files.readString(Path.of("Pulumi.dev.yaml"));
-        Files.writeString(project.resolve("Pulumi.dev.yaml"), dev.replaceAll("      mountPath: .*\n", "      env: MODEL_REGISTRY_TOKEN\n"));
+        Files.writeString(project.resolve("Pulumi.dev.yaml"), dev.replaceAll("      mountPath: .*\n", "      env: MODEL_REGISTRY_TOKEN\n")
+                .replaceAll("    SECRET_FILE: .*\n", ""));
         String ciphertext = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(Path.of("Pulumi.dev.yaml").toFile())
                 .at("/config/mlapi:modelRegistryToken/secure").asText();
         String value = ProgramUnderMocks.testSecret(ciphertext);
