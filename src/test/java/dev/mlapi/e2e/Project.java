@@ -181,6 +181,15 @@ final class Project {
         return run(command, Map.of(), "");
     }
 
+    /**
+     * A new build of the reference API in this copy: a changed source file, so ./mlapi builds a
+     * new image (one build serves every test that asks, through the image cache).
+     */
+    void changeTheReferenceApi() throws IOException {
+        Path init = dir.resolve("reference-api/mlapi_reference/__init__.py");
+        Files.writeString(init, Files.readString(init) + "# a new build for the end-to-end tests\n");
+    }
+
     /** The name of the cluster's real node's network namespace. */
     String nodeNetns() {
         return "mlapi-" + apiServerPort;

@@ -130,14 +130,16 @@ class RealPodsIT {
 
     @Test
     @Order(4)
-    void aRollingUpdateUnderLoadDropsNoRequest() throws Exception {
-        devWithEnv("MLAPI_TEST_SWITCHES: reveal-secret-hash", "ROLLOUT: second");
-        String before = onlyApiPod().at("/metadata/name").asText();
+    void aRollingUpdateOfTheImageUnderLoadDropsNoRequest() throws Exception {
+        project.changeTheReferenceApi();
+        JsonNode before = onlyApiPod();
         Load load = Load.start(clusterIp(), 20, 120, 2400);
         project.mlapi("up", "dev").assertOk("up dev under load");
         JsonNode result = load.finish();
 
-        assertNotEquals(before, onlyApiPod().at("/metadata/name").asText(), "the pod was replaced");
+        JsonNode after = onlyApiPod();
+        assertNotEquals(before.at("/metadata/name").asText(), after.at("/metadata/name").asText(), "the pod was replaced");
+        assertNotEquals(before.at("/spec/containers/0/image").asText(), after.at("/spec/containers/0/image").asText(), "by a new image");
         assertTrue(result.get("sent").asInt() >= 20, result.toString());
         assertEquals(0, result.get("failed").asInt(), "no request failed during the rollout: " + result);
         System.out.printf("rolling update under load: %d requests, %d failed, p50 %s ms, p99 %s ms%n",
@@ -151,13 +153,13 @@ class RealPodsIT {
         // The reference API refuses an unknown test switch and exits, as a broken build would.
         project.write("Pulumi.dev.yaml", stackFile
                 .replace("  mlapi:env:\n", "  mlapi:env:\n    MLAPI_TEST_SWITCHES: no-such-switch\n")
-                .replace("modelLoadTimeoutSeconds: 180", "modelLoadTimeoutSeconds: 30"));
+                .replace("modelLoadTimeoutSeconds: 180", "modelLoadTimeoutSeconds: 10"));
         Load load = Load.start(clusterIp(), 10, 240, 2400);
         Project.Result up = project.mlapi("up", "dev");
         JsonNode result = load.finish();
 
         assertNotEquals(0, up.exitCode(), "up fails:\n" + up.output());
-        assertTrue(up.output().contains("sentiment-api"), up.output());
+        assertTrue(up.output().contains("ProgressDeadlineExceeded"), "with the Deployment's reason:\n" + up.output());
         assertEquals(0, result.get("failed").asInt(), "the old version kept serving: " + result);
         List<String> running = new ArrayList<>();
         for (JsonNode pod : apiPods()) {
@@ -186,10 +188,12 @@ class RealPodsIT {
     void aModelLoadBeyondTheStartupBudgetFailsUpWithTheProbesReason() throws IOException {
         project.write("Pulumi.dev.yaml", stackFile
                 .replace("  mlapi:env:\n", "  mlapi:env:\n    MODEL_LOAD_DELAY_SECONDS: \"300\"\n")
-                .replace("modelLoadTimeoutSeconds: 180", "modelLoadTimeoutSeconds: 20"));
+                .replace("modelLoadTimeoutSeconds: 180", "modelLoadTimeoutSeconds: 10"));
         Project.Result up = project.mlapi("up", "dev");
         assertNotEquals(0, up.exitCode(), "up fails when the model never loads in time:\n" + up.output());
-        assertTrue(up.output().contains("Startup probe failed"), "the kubelet's reason reaches the user:\n" + up.output());
+        assertTrue(up.output().contains("ProgressDeadlineExceeded"), "with the Deployment's reason:\n" + up.output());
+        String events = project.kubectl("get", "events", "-n", NS, "--field-selector", "reason=Unhealthy").output();
+        assertTrue(events.contains("Startup probe failed"), "the kubelet killed the pod for its startup probe:\n" + events);
         project.write("Pulumi.dev.yaml", stackFile);
         project.mlapi("up", "dev").assertOk("up dev with the good version again");
     }
