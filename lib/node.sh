@@ -53,10 +53,8 @@ node_network() {
     ip -n "$node_netns" link set eth0 up
     ip -n "$node_netns" link set lo up
     # The node's own connections to Service addresses need a route before kube-proxy's DNAT
-    # rewrites them; a dummy device takes what no Service answers, so nothing goes to the host.
-    ip -n "$node_netns" link add services type dummy
-    ip -n "$node_netns" link set services up
-    ip -n "$node_netns" route add 10.96.0.0/16 dev services
+    # rewrites them; through lo, what no Service answers is dropped, and nothing goes to the host.
+    ip -n "$node_netns" route add 10.96.0.0/16 dev lo
   fi
   # Routing between the pods' bridge and Service addresses happens inside the namespace; its
   # only other route is the /30 to the host, so nothing a pod sends leaves the machine.
@@ -265,8 +263,7 @@ node_up() {
   registry_start
   cluster_start apiserver-forward socat "TCP-LISTEN:$apiserver_port,bind=$node_host_ip,fork,reuseaddr" "TCP:127.0.0.1:$apiserver_port"
   cluster_start registry-forward socat "TCP-LISTEN:$registry_port,bind=$node_host_ip,fork,reuseaddr" "TCP:127.0.0.1:$registry_port"
-  cluster_start containerd nsenter --net="/run/netns/$node_netns" containerd --config "$node_dir/containerd.toml"
-  cluster_wait containerd 30 ctr --address "$node_containerd_sock" version
+  node_containerd_start
   node_pause_image
   cluster_start kubelet nsenter --net="/run/netns/$node_netns" "$tools/kubelet" --config "$node_dir/kubelet.yaml" \
     --kubeconfig "$node_dir/kubelet.kubeconfig" --root-dir "$node_dir/kubelet" --hostname-override "$node_name" \
@@ -286,6 +283,11 @@ YAML
   cluster_wait "the cluster DNS" 30 node_exec curl -sf http://127.0.0.1:8181/ready
 }
 
+node_containerd_start() {
+  cluster_start containerd nsenter --net="/run/netns/$node_netns" containerd --config "$node_dir/containerd.toml"
+  cluster_wait containerd 30 ctr --address "$node_containerd_sock" version
+}
+
 node_ready() {
   [[ $(cluster_kubectl get node "$node_name" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}') == True ]]
 }
@@ -297,6 +299,11 @@ node_ready() {
 node_down() {
   local name pid
   for name in kubelet kube-proxy coredns; do cluster_stop "$name"; done
+  # After a crash of containerd its containers may still hold network namespaces: it starts once
+  # more, from the state it left, so that they can go.
+  if ! cluster_pid containerd >/dev/null && [[ -e /run/netns/$node_netns && -f $node_dir/containerd.toml ]]; then
+    node_containerd_start || true
+  fi
   if cluster_pid containerd >/dev/null; then node_remove_containers; fi
   for name in containerd registry-forward apiserver-forward; do cluster_stop "$name"; done
   # Shims outlive containerd by design; those of this node's containerd go now.

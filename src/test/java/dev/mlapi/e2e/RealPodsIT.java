@@ -116,8 +116,8 @@ class RealPodsIT {
     @Order(3)
     void theRunningProcessReadsTheStackSecretFromItsFile() throws Exception {
         String sentinel = "sentinel-" + UUID.randomUUID();
-        project.mlapi("pulumi", "config", "set", "--secret", "--stack", "dev", "mlapi:modelRegistryToken", sentinel).assertOk("config set");
         devWithEnv("MLAPI_TEST_SWITCHES: reveal-secret-hash");
+        project.mlapi("pulumi", "config", "set", "--secret", "--stack", "dev", "mlapi:modelRegistryToken", sentinel).assertOk("config set");
         Project.Result up = project.mlapi("up", "dev").assertOk("up dev with a secret");
 
         String answer = inNode("curl", "-sf", "--max-time", "5", "http://" + clusterIp() + "/debug/secret-sha256").output();
@@ -238,8 +238,15 @@ class RealPodsIT {
 
     @Test
     @Order(11)
-    void clusterDownLeavesNoProcessInterfaceOrMount() throws IOException {
+    void clusterDownLeavesNoProcessInterfaceOrMountEvenAfterContainerdCrashed() throws IOException {
+        java.util.Set<String> namespacesBefore = networkNamespaces();
+        namespacesBefore.remove(project.nodeNetns());
+        project.mlapi("up", "dev").assertOk("up dev");
+        // A crash of the runtime while pods run: its containers keep their network namespaces.
+        String containerd = Files.readString(project.home.resolve("cluster/run/containerd.pid")).strip();
+        run("kill", "-KILL", containerd);
         project.mlapi("cluster", "down").assertOk("cluster down");
+        assertEquals(namespacesBefore, networkNamespaces(), "every pod's network namespace is gone, and the node's");
         String processes = run("pgrep", "-af", project.dir.toString());
         assertEquals("", processes.strip(), "no process of the cluster is left");
         assertFalse(run("ip", "netns", "list").contains(project.nodeNetns()), "the node's network namespace is gone");
@@ -270,6 +277,12 @@ class RealPodsIT {
 
     private static Project.Result inNode(String... args) {
         return project.inNode(args).assertOk(String.join(" ", args));
+    }
+
+    private static java.util.Set<String> networkNamespaces() throws IOException {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        run("ip", "netns", "list").lines().filter(l -> !l.isBlank()).forEach(l -> names.add(l.split(" ")[0]));
+        return names;
     }
 
     private static String run(String... command) throws IOException {
