@@ -23,7 +23,9 @@ bench_main() {
   cluster_up 2>/dev/null
   export PULUMI_CONFIG_PASSPHRASE=$DEV_PASSPHRASE
   pulumi stack select --create --non-interactive dev >/dev/null
-  pulumi up --yes --skip-preview --non-interactive --stack dev >/dev/null
+  # dev as ./mlapi up deploys it: the reference API's newest build, by digest.
+  dev_config=$(local_image_config dev 2>/dev/null)
+  pulumi up --yes --skip-preview --non-interactive --stack dev --config-file "$dev_config" >/dev/null
   (cd "$bench_dir" && pulumi stack select --create --non-interactive bench >/dev/null)
 
   echo "| measurement | median seconds ($runs runs) | ratio |"
@@ -49,7 +51,28 @@ bench_main() {
     bench_row "$apis ML API(s): evaluation under mocks, warm" "$mocks" "$one_mocks" "1 API"
     bench_row "$apis ML API(s): preview from empty state ($((apis * 8)) resources)" "$preview" "$one" "1 API"
   done
+  # The real node: a rebuild of the reference API with nothing changed, and a pod start with its
+  # image already on the node (created to Ready, with no probe to wait for).
+  local image rebuild start
+  image=$(pulumi stack output image --stack dev)
+  rebuild=$(bench_median "$runs" bench_seconds image_main build)
+  start=$(bench_median "$runs" bench_pod_start "$image")
+  bench_row "reference API image build, nothing changed" "$rebuild" "$rebuild" "itself"
+  bench_row "real pod start, image on the node (created to Ready)" "$start" "$start" "itself"
   cluster_down >/dev/null 2>&1
+}
+
+bench_pod_start() { # image
+  local pod=bench-pod-$RANDOM seconds
+  seconds=$(bench_seconds bench_run_pod "$pod" "$1")
+  cluster_kubectl delete pod "$pod" --wait=false >/dev/null
+  echo "$seconds"
+}
+
+bench_run_pod() { # name image
+  cluster_kubectl run "$1" --image "$2" --image-pull-policy IfNotPresent --restart Never \
+    --overrides '{"spec": {"securityContext": {"runAsNonRoot": true, "runAsUser": 10001, "seccompProfile": {"type": "RuntimeDefault"}}}}' &&
+    cluster_kubectl wait --for condition=Ready --timeout 60s "pod/$1"
 }
 
 bench_row() { # label seconds base base-name
@@ -71,7 +94,7 @@ bench_seconds() { # command... : prints the wall-clock seconds it took
 }
 
 bench_preview_dev() { # program jar, or empty for Maven
-  MLAPI_PROGRAM_BINARY=$1 bench_seconds pulumi preview --non-interactive --stack dev
+  MLAPI_PROGRAM_BINARY=$1 bench_seconds pulumi preview --non-interactive --stack dev --config-file "$dev_config"
 }
 
 bench_preview_scale() { # number of APIs
