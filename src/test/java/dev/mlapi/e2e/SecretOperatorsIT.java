@@ -21,7 +21,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * and the External Secrets Operator reading an AWS Secrets Manager emulator (moto), both built
  * from their pinned modules and started beside the local cluster by ./mlapi when a stack's secrets
  * need them. The dev stack reads secrets from each; values are checked in the cluster and
- * nowhere else.
+ * nowhere else. The operators run as processes beside the cluster; dev's pods are real, on the
+ * cluster's real node, so a Secret the operators have not written keeps them from starting.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SecretOperatorsIT {
