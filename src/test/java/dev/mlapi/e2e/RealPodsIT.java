@@ -226,13 +226,18 @@ class RealPodsIT {
     @Order(11)
     void clusterDownLeavesNoProcessInterfaceOrMountEvenAfterContainerdCrashed() throws IOException {
         java.util.Set<String> namespacesBefore = networkNamespaces();
-        namespacesBefore.remove(project.nodeNetns());
         project.mlapi("up", "dev").assertOk("up dev");
         // A crash of the runtime while pods run: its containers keep their network namespaces.
         String containerd = Files.readString(project.home.resolve("cluster/run/containerd.pid")).strip();
         run("kill", "-KILL", containerd);
         project.mlapi("cluster", "down").assertOk("cluster down");
-        assertEquals(namespacesBefore, networkNamespaces(), "every pod's network namespace is gone, and the node's");
+        // Another cluster on the machine may make namespaces meanwhile; theirs hold a process, an
+        // orphan of this node's pods would not.
+        java.util.Set<String> left = networkNamespaces();
+        left.removeAll(namespacesBefore);
+        for (String namespace : left) {
+            assertFalse(run("ip", "netns", "pids", namespace).isBlank(), namespace + " is left without a process");
+        }
         String processes = run("pgrep", "-af", project.dir.toString());
         assertEquals("", processes.strip(), "no process of the cluster is left");
         assertFalse(run("ip", "netns", "list").contains(project.nodeNetns()), "the node's network namespace is gone");
