@@ -12,6 +12,8 @@ cluster_settings() {
   kubeconfig=$cluster_dir/kubeconfig
 }
 cluster_settings
+# The Service range; the node routes it and the cluster DNS takes an address in it.
+service_cidr=10.96.0.0/16
 cluster_components=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
 # The pinned tools the cluster runs (tools/build builds them).
 cluster_tools=("${cluster_components[@]}" kubelet kube-proxy coredns registry)
@@ -109,7 +111,7 @@ cluster_up() {
     --tls-cert-file "$pki/apiserver.crt" --tls-private-key-file "$pki/apiserver.key" --client-ca-file "$pki/ca.crt" \
     --service-account-issuer https://kubernetes.default.svc.cluster.local \
     --service-account-key-file "$pki/service-accounts.pub" --service-account-signing-key-file "$pki/service-accounts.key" \
-    --service-cluster-ip-range 10.96.0.0/16 --authorization-mode Node,RBAC --profiling=false \
+    --service-cluster-ip-range "$service_cidr" --authorization-mode Node,RBAC --profiling=false \
     --enable-admission-plugins NodeRestriction \
     --kubelet-client-certificate "$pki/apiserver-kubelet-client.crt" --kubelet-client-key "$pki/apiserver-kubelet-client.key" \
     --kubelet-certificate-authority "$pki/ca.crt" --kubelet-preferred-address-types InternalIP \

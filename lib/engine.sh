@@ -72,8 +72,8 @@ engine_run() { # up|preview|destroy|refresh|output stack [pulumi flags]
 }
 
 # The project's reference API (reference-api/) as a stack's image: the local cluster builds it and
-# serves it from its own registry, under the name registry.mlapi.local that its node resolves.
-local_image_repository=registry.mlapi.local/mlapi/reference-api
+# serves it from its own registry, under the name its node resolves (lib/image.sh).
+local_image_repository=$local_registry/$image_repository
 
 # A stack that follows the local build: the reference API by tag. One that names a digest keeps it.
 local_image_stack() { # stack
@@ -96,15 +96,14 @@ local_image_config() { # stack
 # After an up of the reference API: one prediction through a port-forward (bounded), and the
 # commands that give the same answer by hand.
 local_try() { # stack
-  local namespace service port forward answer
+  local namespace service port forward answer body='{"text": "I love how fast and accurate this is"}'
   namespace=$(pulumi stack output namespace --stack "$1")
   service=$(pulumi stack output serviceName --stack "$1")
   port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   cluster_kubectl --namespace "$namespace" port-forward "service/$service" "$port:80" >/dev/null 2>&1 &
   forward=$!
   answer=$(for _ in $(seq 20); do
-    curl -sf --max-time 5 "http://127.0.0.1:$port/predict" -H 'Content-Type: application/json' \
-      -d '{"text": "I love how fast and accurate this is"}' && break
+    curl -sf --max-time 5 "http://127.0.0.1:$port/predict" -H 'Content-Type: application/json' -d "$body" && break
     sleep 0.5
   done)
   kill "$forward" 2>/dev/null; wait "$forward" 2>/dev/null || true
@@ -113,7 +112,7 @@ local_try() { # stack
 Try it:
   export KUBECONFIG=$kubeconfig
   kubectl --namespace $namespace port-forward service/$service 8080:80 &
-  curl -s localhost:8080/predict -H 'Content-Type: application/json' -d '{"text": "I love how fast and accurate this is"}'
+  curl -s localhost:8080/predict -H 'Content-Type: application/json' -d '$body'
 TRY
   if [[ -z $answer ]]; then
     echo "up: the API did not answer a prediction through a port-forward; see: kubectl --namespace $namespace logs deployment/$service" >&2

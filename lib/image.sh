@@ -21,6 +21,8 @@ image_settings() {
   image_cache=${MLAPI_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mlapi-tools}/images
   image_source=$project_dir/reference-api
   image_repository=mlapi/reference-api
+  # The name image references give the local registry; the real node maps it to this cluster's.
+  local_registry=registry.mlapi.local
   # Debian's python3 in this suite is the version the wheels are chosen for.
   image_suite=bookworm
   image_python=3.11

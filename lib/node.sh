@@ -54,7 +54,7 @@ node_network() {
     ip -n "$node_netns" link set lo up
     # The node's own connections to Service addresses need a route before kube-proxy's DNAT
     # rewrites them; through lo, what no Service answers is dropped, and nothing goes to the host.
-    ip -n "$node_netns" route add 10.96.0.0/16 dev lo
+    ip -n "$node_netns" route add "$service_cidr" dev lo
   fi
   # Routing between the pods' bridge and Service addresses happens inside the namespace; its
   # only other route is the /30 to the host, so nothing a pod sends leaves the machine.
@@ -130,7 +130,7 @@ node_write() { # file
 }
 
 node_configs() {
-  mkdir -p "$node_dir/cni" "$node_dir/registry-hosts/registry.mlapi.local" "$node_run"
+  mkdir -p "$node_dir/cni" "$node_dir/registry-hosts/$local_registry" "$node_run"
   node_write "$node_dir/containerd.toml" <<TOML
 version = 2
 root = "$node_dir/containerd"
@@ -161,7 +161,7 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
     config_path = "$node_dir/registry-hosts"
 TOML
   # The local registry's name in image references, served by this cluster's registry.
-  node_write "$node_dir/registry-hosts/registry.mlapi.local/hosts.toml" <<TOML
+  node_write "$node_dir/registry-hosts/$local_registry/hosts.toml" <<TOML
 server = "http://$node_host_ip:$registry_port"
 [host."http://$node_host_ip:$registry_port"]
   capabilities = ["pull", "resolve"]
@@ -170,7 +170,7 @@ TOML
   node_write "$node_dir/cni/10-mlapi.conflist" <<JSON
 {"cniVersion": "0.4.0", "name": "mlapi", "plugins": [
   {"type": "bridge", "bridge": "cni0", "isGateway": true, "ipMasq": false, "hairpinMode": true,
-   "ipam": {"type": "host-local", "ranges": [[{"subnet": "$node_pod_cidr"}]], "routes": [{"dst": "10.96.0.0/16"}],
+   "ipam": {"type": "host-local", "ranges": [[{"subnet": "$node_pod_cidr"}]], "routes": [{"dst": "$service_cidr"}],
             "dataDir": "$node_dir/cni-ipam"}},
   {"type": "portmap", "capabilities": {"portMappings": true}}]}
 JSON
