@@ -33,7 +33,7 @@ class LocalClusterIT {
     private static final JsonMapper JSON = new JsonMapper();
     private static final String DEV_NS = "sentiment-api-dev";
     private static final String LOCAL_IMAGE = "registry.mlapi.local/mlapi/reference-api";
-    private static final int PORT = 26443;
+    private static final int PORT = Project.port(26443);
     private static Project project;
 
     @BeforeAll

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class PolicyIT {
     private static final JsonMapper JSON = new JsonMapper();
     private static final List<String> STACKS = List.of("dev", "staging", "production");
-    private static final int PORT = 30443;
+    private static final int PORT = Project.port(30443);
     private static Project project;
 
     @BeforeAll

@@ -35,6 +35,15 @@ final class Project {
     }
 
     /**
+     * A test class's API server port, moved by {@code MLAPI_IT_PORT_OFFSET} so that two working
+     * copies can run their end-to-end tests on one machine at once (each cluster's ports, node
+     * network namespace and cgroups follow from it).
+     */
+    static int port(int base) {
+        return base + Integer.parseInt(System.getenv().getOrDefault("MLAPI_IT_PORT_OFFSET", "0"));
+    }
+
+    /**
      * A fresh copy of the working tree's project under target/{@code folder}, with its own
      * cluster ports; each test class has a folder and ports of its own. A cluster left there by
      * an interrupted run is stopped before its files go.

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 class RealPodsIT {
     private static final JsonMapper JSON = new JsonMapper();
     private static final String NS = "sentiment-api-dev";
-    private static final int PORT = 24443;
+    private static final int PORT = Project.port(24443);
     private static Project project;
     private static String stackFile;
 
@@ -213,7 +213,7 @@ class RealPodsIT {
     }
 
     @Test
-    @Order(10)
+    @Order(900)
     void destroyLeavesNoContainerRunning() {
         project.mlapi("destroy", "dev").assertOk("destroy dev");
         String containers = project.inNode("ctr", "--address", "/run/mlapi-node-" + PORT + "/containerd.sock", "--namespace", "k8s.io",
@@ -223,7 +223,7 @@ class RealPodsIT {
     }
 
     @Test
-    @Order(11)
+    @Order(901)
     void clusterDownLeavesNoProcessInterfaceOrMountEvenAfterContainerdCrashed() throws IOException {
         java.util.Set<String> namespacesBefore = networkNamespaces();
         project.mlapi("up", "dev").assertOk("up dev");

@@ -29,7 +29,7 @@ class SecretOperatorsIT {
     private static final String NS = "sentiment-api-dev";
     private static final String SEALED_SECRET = "sentiment-api-sealed";
     private static final String AWS_SECRET = "sentiment-api-aws-secrets";
-    private static final int PORT = 28443;
+    private static final int PORT = Project.port(28443);
     private static Project project;
     private static String stackFile;
 
