@@ -124,9 +124,22 @@ class Service:
             self.load_failed = True
             log.exception("loading the model from %s failed; /ready stays 503", path)
             return
+        await asyncio.to_thread(self.cache_model_digest)
         self.model = model
         self.metrics.model_loaded.set(1)
         log.info("model loaded in %.2f s from %s", time.monotonic() - started, path)
+
+    def cache_model_digest(self) -> None:
+        """Writes under HF_HOME at model load, where a Hugging Face model keeps its download."""
+        cached = self.settings.hf_home / "mlapi-reference" / "model.sha256"
+        try:
+            digest = hashlib.sha256(self.settings.model_path.read_bytes()).hexdigest()
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            cached.write_text(digest + "\n")
+        except OSError as exc:
+            log.error("model cache %s is not writable: %s", self.settings.hf_home, exc)
+            return
+        log.info("model cache written: %s", cached)
 
 
 class MetricsMiddleware:

@@ -19,6 +19,8 @@ class Settings:
     model_load_delay_seconds: float = 0.0
     secret_file: Path | None = None
     cache_dir: Path = Path("/tmp")
+    # Where Hugging Face libraries keep downloaded weights; see hugging_face_home.
+    hf_home: Path = Path("/tmp/huggingface")
     switches: frozenset[str] = frozenset()
     host: str = "0.0.0.0"
     port: int = 8080
@@ -47,12 +49,26 @@ class Settings:
             model_load_delay_seconds=_number(env, "MODEL_LOAD_DELAY_SECONDS", "0", float),
             secret_file=Path(secret_file) if secret_file else None,
             cache_dir=Path(cache_dir),
+            hf_home=hugging_face_home(env),
             switches=switches,
             host=env.get("HOST", "").strip() or cls.host,
             port=port,
             shutdown_timeout_seconds=_number(env, "SHUTDOWN_TIMEOUT_SECONDS", "20", float),
             log_level=log_level,
         )
+
+
+def hugging_face_home(env: Mapping[str, str]) -> Path:
+    """huggingface_hub's rule: HF_HOME, else $XDG_CACHE_HOME/huggingface, else ~/.cache/huggingface.
+
+    No fallback to /tmp: a real ML library has none either, so a pod without a writable home or
+    cache shows here as it would with a real model.
+    """
+    if env.get("HF_HOME", "").strip():
+        return Path(env["HF_HOME"].strip())
+    xdg = env.get("XDG_CACHE_HOME", "").strip()
+    home = env.get("HOME", "").strip() or os.path.expanduser("~")
+    return Path(xdg) / "huggingface" if xdg else Path(home) / ".cache" / "huggingface"
 
 
 def _number(env: Mapping[str, str], name: str, default: str, kind: type[int] | type[float]) -> int | float:

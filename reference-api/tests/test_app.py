@@ -41,7 +41,7 @@ def metric(client: TestClient, sample_name: str, **labels: str) -> float:
 
 @pytest.fixture
 def settings(model_path: Path, tmp_path: Path) -> Settings:
-    return Settings(model_path=model_path, cache_dir=tmp_path / "cache")
+    return Settings(model_path=model_path, cache_dir=tmp_path / "cache", hf_home=tmp_path / "hf")
 
 
 def test_predicts_clear_sentiment(settings: Settings) -> None:
@@ -206,6 +206,23 @@ def test_writes_a_start_marker_to_the_cache(settings: Settings) -> None:
         pass
     marker = json.loads((settings.cache_dir / "mlapi-reference" / "last-start.json").read_text())
     assert marker["pid"] > 0 and marker["started_at"]
+
+
+def test_the_model_load_writes_its_digest_under_hf_home(settings: Settings) -> None:
+    with serving(settings) as client:
+        wait_until(lambda: client.get("/ready").status_code == 200, 10, "the model to load")
+    cached = (settings.hf_home / "mlapi-reference" / "model.sha256").read_text().strip()
+    assert cached == hashlib.sha256(settings.model_path.read_bytes()).hexdigest()
+
+
+def test_an_unwritable_hf_home_is_logged_not_fatal(
+    settings: Settings, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("")
+    with serving(replace(settings, hf_home=not_a_folder / "hf")) as client:
+        assert client.post("/predict", json={"text": POSITIVE}).status_code == 200
+    assert [r for r in caplog.records if r.levelno == logging.ERROR and "model cache" in r.getMessage()]
 
 
 def test_an_unwritable_cache_is_logged_not_fatal(

@@ -133,6 +133,7 @@ def drained(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Drain
     env = {
         "MODEL_PATH": str(model_path),
         "MODEL_CACHE_DIR": str(folder / "cache"),
+        "HF_HOME": str(folder / "hf"),
         "SECRET_FILE": str(folder / "secret"),
         "MLAPI_TEST_SWITCHES": "slow-predict,reveal-secret-hash",
         "SHUTDOWN_TIMEOUT_SECONDS": "10",
@@ -200,6 +201,7 @@ def test_logs_are_json_lines_on_stdout(drained: Drained) -> None:
     assert any(entry["logger"] == "uvicorn.access" for entry in entries)
     assert drained.stderr == []
     assert (drained.cache_dir / "mlapi-reference" / "last-start.json").is_file()
+    assert (drained.cache_dir.parent / "hf" / "mlapi-reference" / "model.sha256").is_file()
 
 
 def test_an_unknown_switch_stops_the_start(tmp_path: Path) -> None:

@@ -51,6 +51,20 @@ def test_cache_dir_precedence(env: dict[str, str], expected: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"HF_HOME": "/models/hf", "XDG_CACHE_HOME": "/xdg", "HOME": "/home/api"}, "/models/hf"),
+        ({"XDG_CACHE_HOME": "/xdg", "HOME": "/home/api"}, "/xdg/huggingface"),
+        ({"HOME": "/home/api"}, "/home/api/.cache/huggingface"),
+        # What a runtime gives a UID without a passwd entry: on a read-only root, not writable.
+        ({"HOME": "/"}, "/.cache/huggingface"),
+    ],
+)
+def test_hf_home_follows_hugging_face_rules(env: dict[str, str], expected: str) -> None:
+    assert Settings.from_env(env).hf_home == Path(expected)
+
+
+@pytest.mark.parametrize(
     ("env", "message"),
     [
         (

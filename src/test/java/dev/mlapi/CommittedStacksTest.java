@@ -65,13 +65,15 @@ class CommittedStacksTest {
 
     @ParameterizedTest
     @MethodSource("committedStacks")
-    void everyStackCreatesItsObjectsInsideTheComponent(String stack) {
+    void everyStackCreatesItsObjectsInsideTheComponent(String stack) throws IOException {
         Run run = ProgramUnderMocks.run(stack);
         Registered component = run.one("mlapi:index:MlApi");
         List<Registered> kubernetes = run.resources().stream().filter(r -> r.type().startsWith("kubernetes:")).toList();
         assertTrue(kubernetes.size() >= 5, () -> run.types().toString());
         kubernetes.forEach(r -> assertEquals(component.urn(), r.parent(), r.type() + " is not parented to the component"));
-        for (String type : List.of("kubernetes:core/v1:Namespace", "kubernetes:core/v1:ServiceAccount", DEPLOYMENT, SERVICE, JOB)) {
+        boolean createsNamespace = stackFile(stack).path("config").path("mlapi:namespace").path("create").asBoolean(true);
+        assertEquals(createsNamespace ? 1 : 0, run.ofType("kubernetes:core/v1:Namespace").size(), "Namespace");
+        for (String type : List.of("kubernetes:core/v1:ServiceAccount", DEPLOYMENT, SERVICE, JOB)) {
             assertEquals(1, run.ofType(type).size(), type);
         }
         String namespace = "sentiment-api-" + stack;
@@ -175,7 +177,11 @@ class CommittedStacksTest {
         assertEquals(Map.of("cpu", "100m", "memory", "256Mi", "ephemeral-storage", "1Gi"), strings(deployment.inputs().at(CONTAINER + "/resources/requests")));
         assertEquals("Always", deployment.at(CONTAINER + "/imagePullPolicy"));
         assertEquals("2Gi", volume(deployment, "model-cache").at("/emptyDir/sizeLimit").asText());
-        assertEquals(Map.of("LOG_LEVEL", "debug", "SECRET_FILE", "/var/run/secrets/registry/model-registry-token"), env(deployment));
+        // The stack's own, then caches and a home on the model cache and /tmp, and threads for its 1-core limit.
+        assertEquals(Map.ofEntries(Map.entry("LOG_LEVEL", "debug"), Map.entry("SECRET_FILE", "/var/run/secrets/registry/model-registry-token"),
+                Map.entry("HOME", "/tmp"), Map.entry("XDG_CACHE_HOME", "/models/.cache"), Map.entry("HF_HOME", "/models/huggingface"),
+                Map.entry("PYTHONDONTWRITEBYTECODE", "1"), Map.entry("OMP_NUM_THREADS", "1"), Map.entry("MKL_NUM_THREADS", "1"),
+                Map.entry("OPENBLAS_NUM_THREADS", "1"), Map.entry("NUMEXPR_NUM_THREADS", "1")), env(deployment));
         assertEquals(18, deployment.inputs().at(CONTAINER + "/startupProbe/failureThreshold").asInt());
     }
 
@@ -230,6 +236,10 @@ class CommittedStacksTest {
         pod.get("topologySpreadConstraints").forEach(c -> spreads.add(c.get("topologyKey").asText() + "=" + c.get("whenUnsatisfiable").asText()));
         assertEquals(Set.of("kubernetes.io/hostname=DoNotSchedule", "topology.kubernetes.io/zone=ScheduleAnyway"), spreads);
         assertEquals("sentiment-model-weights", volume(deployment, "model-cache").at("/persistentVolumeClaim/claimName").asText());
+        assertTrue(pod.at("/containers/0/volumeMounts").findValues("readOnly").stream().filter(JsonNode::asBoolean).count() >= 1);
+        assertEquals(Map.of("cpu", "2", "memory", "8Gi", "ephemeral-storage", "1Gi"), strings(pod.at("/containers/0/resources/requests")),
+                "production reserves its whole memory limit");
+        assertTrue(run.ofType("kubernetes:core/v1:Namespace").isEmpty(), "the namespace of the weights' claim outlives the stack");
         assertEquals("true", deployment.at("/spec/template/metadata/annotations/prometheus.io~1scrape"));
         assertEquals(60, pod.at("/containers/0/startupProbe/failureThreshold").asInt());
         assertEquals(600 + 90, deployment.inputs().at("/spec/progressDeadlineSeconds").asInt(), "a batch may take one model load and a pod start");

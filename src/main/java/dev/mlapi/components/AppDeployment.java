@@ -166,7 +166,8 @@ final class AppDeployment {
         }
         if (c.modelCache() != null) {
             volumes.add(modelCacheVolume(c.modelCache()));
-            mounts.add(VolumeMountArgs.builder().name(MODEL_CACHE_VOLUME).mountPath(c.modelCache().mountPath()).build());
+            mounts.add(VolumeMountArgs.builder().name(MODEL_CACHE_VOLUME).mountPath(c.modelCache().mountPath())
+                    .readOnly(c.modelCache().readOnlyMount()).build());
         }
 
         var container = ContainerArgs.builder()
@@ -184,6 +185,7 @@ final class AppDeployment {
         List<EnvVarArgs> env = new ArrayList<>(new TreeMap<>(c.env()).entrySet().stream()
                 .map(e -> EnvVarArgs.builder().name(e.getKey()).value(e.getValue()).build()).toList());
         env.addAll(secretEnv);
+        PythonRuntimeEnv.of(c).forEach((name, value) -> env.add(EnvVarArgs.builder().name(name).value(value).build()));
         Inputs.ifAny(env, container::env);
         Inputs.ifAny(envFrom, container::envFrom);
 

@@ -21,6 +21,10 @@ final class ConfigValidator {
     private static final Pattern IMMUTABLE_TAG = Pattern.compile("^v?\\d+\\.\\d+\\.\\d+(?:[-+][0-9A-Za-z.-]+)?$|^(?:[a-z0-9.-]+-)?[0-9a-f]{7,40}$");
     private static final Pattern ENV_NAME = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*$");
     private static final Pattern INT_OR_PERCENT = Pattern.compile("^(\\d+)(%?)$");
+    private static final Pattern CONFIG_MAP_KEY = Pattern.compile("^[-._a-zA-Z0-9]{1,253}$");
+    /** What an ingress controller takes as a plain prefix: no regex characters, no empty or dot segments. */
+    private static final Pattern PLAIN_PATH = Pattern.compile("^/(?:[A-Za-z0-9._~-]+/?)*$");
+    private static final int FIRST_UNPRIVILEGED_PORT = 1024;
     private static final List<String> PULL_POLICIES = List.of("Always", "IfNotPresent", "Never");
     private static final List<String> SERVICE_TYPES = List.of("ClusterIP", "NodePort", "LoadBalancer");
     private static final List<String> TOLERATION_OPERATORS = List.of("Exists", "Equal");
@@ -63,6 +67,7 @@ final class ConfigValidator {
         replicas(c);
         resources(c.environment(), c.resources(), c.scheduling(), c.modelCache());
         port("port", c.port(), "mlapi:port: 8080");
+        unprivilegedPort(c.port());
         service(c.service());
         probes(c.probes());
         shutdown(c.shutdown());
@@ -72,6 +77,7 @@ final class ConfigValidator {
         externalSecrets(c);
         configFiles(c.configMap());
         autoscaling(c.autoscaling());
+        autoscalingRequests(c.autoscaling(), c.resources());
         disruptionBudget(c);
         metadata("podAnnotations", c.podAnnotations(), false);
         metadata("podLabels", c.podLabels(), true);
@@ -79,7 +85,7 @@ final class ConfigValidator {
         serviceAccount(c.serviceAccount());
         ingress(c.ingress());
         networkPolicy(c);
-        modelCache(c.modelCache());
+        modelCache(c.modelCache(), c.namespace());
         positive("connectionTest.timeoutSeconds", c.connectionTest().timeoutSeconds(), "mlapi:connectionTest.timeoutSeconds: 120");
         if (c.connectionTest().path() != null) {
             check(c.connectionTest().path().startsWith("/"), "connectionTest.path", "must be an HTTP path starting with /", "mlapi:connectionTest.path: /selftest");
@@ -133,18 +139,25 @@ final class ConfigValidator {
             problems.add(problem("replicas", "is pinned while autoscaling is on; the autoscaler owns the replica count",
                     "mlapi:autoscaling.minReplicas: " + c.replicas()));
         }
+        if (!c.autoscaling().enabled() && c.replicas() == 0 && c.connectionTest().enabled()) {
+            problems.add(problem("replicas", "0 replicas can never pass the connection test, so every up would fail;"
+                    + " turn the test off while the API is scaled to zero", "mlapi:connectionTest.enabled: false"));
+        }
         if (c.environment() == Environment.PRODUCTION && !c.autoscaling().enabled()) {
             check(c.replicas() >= 2, "replicas", "production needs at least 2 replicas to survive a node loss", "mlapi:replicas: 3");
         }
     }
 
     private void resources(Environment env, MlApiConfig.Resources r, MlApiConfig.Scheduling scheduling, MlApiConfig.ModelCache cache) {
-        Optional<BigDecimal> cpuRequest = quantity("resources.requests.cpu", r.requests() == null ? null : r.requests().cpu(), "500m");
-        Optional<BigDecimal> memoryRequest = quantity("resources.requests.memory", r.requests() == null ? null : r.requests().memory(), "1Gi");
-        Optional<BigDecimal> cpuLimit = quantity("resources.limits.cpu", r.limits() == null ? null : r.limits().cpu(), "2");
-        Optional<BigDecimal> memoryLimit = quantity("resources.limits.memory", r.limits() == null ? null : r.limits().memory(), "2Gi");
-        Optional<BigDecimal> storageRequest = quantity("resources.requests.ephemeralStorage", r.requests() == null ? null : r.requests().ephemeralStorage(), "1Gi");
-        Optional<BigDecimal> storageLimit = quantity("resources.limits.ephemeralStorage", r.limits() == null ? null : r.limits().ephemeralStorage(), "4Gi");
+        Optional<BigDecimal> cpuRequest = amount("resources.requests.cpu", r.requests() == null ? null : r.requests().cpu(), "500m");
+        // In production an unstated memory request is the limit (MlApiConfig), checked there.
+        boolean memoryRequestFollowsLimit = env == Environment.PRODUCTION && !stated.path("resources").path("requests").has("memory");
+        Optional<BigDecimal> memoryRequest = memoryRequestFollowsLimit ? Optional.empty()
+                : amount("resources.requests.memory", r.requests() == null ? null : r.requests().memory(), "1Gi");
+        Optional<BigDecimal> cpuLimit = amount("resources.limits.cpu", r.limits() == null ? null : r.limits().cpu(), "2");
+        Optional<BigDecimal> memoryLimit = amount("resources.limits.memory", r.limits() == null ? null : r.limits().memory(), "2Gi");
+        Optional<BigDecimal> storageRequest = amount("resources.requests.ephemeralStorage", r.requests() == null ? null : r.requests().ephemeralStorage(), "1Gi");
+        Optional<BigDecimal> storageLimit = amount("resources.limits.ephemeralStorage", r.limits() == null ? null : r.limits().ephemeralStorage(), "4Gi");
         limitNotBelowRequest("ephemeralStorage", storageRequest, storageLimit, "4Gi");
         BigDecimal scratch = Quantity.parse("1Gi").orElseThrow().add(cache == null || cache.sizeLimit() == null
                 ? BigDecimal.ZERO : Quantity.parse(cache.sizeLimit()).orElse(BigDecimal.ZERO));
@@ -154,7 +167,16 @@ final class ConfigValidator {
                     + scratch.divide(Quantity.parse("1Gi").orElseThrow(), 0, java.math.RoundingMode.UP).add(BigDecimal.ONE) + "Gi"));
         }
         limitNotBelowRequest("cpu", cpuRequest, cpuLimit, "2");
-        limitNotBelowRequest("memory", memoryRequest, memoryLimit, "2Gi");
+        if (env != Environment.PRODUCTION) {
+            limitNotBelowRequest("memory", memoryRequest, memoryLimit, "2Gi");
+        } else if (memoryRequest.isPresent() && memoryLimit.isPresent() && memoryRequest.get().compareTo(memoryLimit.get()) != 0) {
+            // Guaranteed memory: the request reserves what the model really uses, and under node
+            // memory pressure the kernel and the kubelet pick burstable pods first.
+            problems.add(problem("resources.requests.memory", "(" + r.requests().memory() + ") differs from resources.limits.memory ("
+                    + r.limits().memory() + "); production reserves the whole limit, so a model server under node memory pressure"
+                    + " is not OOM-killed ahead of others; leave the request out (it follows the limit) or make it equal",
+                    "mlapi:resources.requests.memory: " + r.limits().memory()));
+        }
         if (env == Environment.PRODUCTION) {
             check(r.limits() != null && r.limits().memory() != null, "resources.limits.memory",
                     "production needs a memory limit so one replica cannot starve its node", "mlapi:resources.limits.memory: 4Gi");
@@ -174,6 +196,18 @@ final class ConfigValidator {
         }
         Optional<BigDecimal> value = Quantity.parse(text);
         check(value.isPresent(), key, "'" + text + "' is not a Kubernetes quantity", "mlapi:" + key + ": " + good);
+        return value;
+    }
+
+    /** A request or limit: a quantity above 0 (a zero limit is none, a zero request reserves nothing). */
+    private Optional<BigDecimal> amount(String key, String text, String good) {
+        boolean negative = text != null && text.startsWith("-") && Quantity.parse(text.substring(1)).isPresent();
+        Optional<BigDecimal> value = negative ? Quantity.parse(text.substring(1)).map(BigDecimal::negate) : quantity(key, text, good);
+        if (value.isPresent() && value.get().signum() <= 0) {
+            problems.add(problem(key, "'" + text + "' must be more than 0: " + (negative ? "the API server refuses a negative amount"
+                    : key.contains(".limits.") ? "Kubernetes reads a zero limit as no limit" : "a zero request reserves nothing"), "mlapi:" + key + ": " + good));
+            return Optional.empty();
+        }
         return value;
     }
 
@@ -339,6 +373,10 @@ final class ConfigValidator {
         check(files.data() != null && !files.data().isEmpty(), "configMap.data", "is empty; give the files or variables to provide", "mlapi:configMap.data: {labels.json: '[\"neg\",\"pos\"]'}");
         if (files.mountPath() != null) {
             check(files.mountPath().startsWith("/"), "configMap.mountPath", "must be an absolute path", "mlapi:configMap.mountPath: /etc/mlapi");
+            if (files.data() != null) {
+                files.data().keySet().forEach(file -> check(CONFIG_MAP_KEY.matcher(file).matches(), "configMap.data." + file,
+                        "is not a ConfigMap key: letters, digits and -._ only, no folders", "mlapi:configMap.data.labels.json: '[\"neg\",\"pos\"]'"));
+            }
         } else if (files.data() != null) {
             envVars("configMap.data", files.data());
         }
@@ -356,6 +394,21 @@ final class ConfigValidator {
                 "autoscaling needs a target to scale on", "mlapi:autoscaling.targetCpuUtilization: 70");
         percent("autoscaling.targetCpuUtilization", a.targetCpuUtilization());
         percent("autoscaling.targetMemoryUtilization", a.targetMemoryUtilization());
+    }
+
+    /** The autoscaler measures use as a share of the request; without one it cannot scale. */
+    private void autoscalingRequests(MlApiConfig.Autoscaling a, MlApiConfig.Resources r) {
+        if (!a.enabled()) {
+            return;
+        }
+        if (a.targetCpuUtilization() != null) {
+            check(r.requests() != null && r.requests().cpu() != null, "resources.requests.cpu", "is required with autoscaling.targetCpuUtilization:"
+                    + " the autoscaler measures CPU use as a share of the request", "mlapi:resources.requests.cpu: 500m");
+        }
+        if (a.targetMemoryUtilization() != null) {
+            check(r.requests() != null && r.requests().memory() != null, "resources.requests.memory", "is required with autoscaling.targetMemoryUtilization:"
+                    + " the autoscaler measures memory use as a share of the request", "mlapi:resources.requests.memory: 1Gi");
+        }
     }
 
     private void percent(String key, Integer value) {
@@ -428,6 +481,8 @@ final class ConfigValidator {
             String operator = t.operator() == null ? "Equal" : t.operator();
             check(TOLERATION_OPERATORS.contains(operator), at + ".operator", "must be Exists or Equal", "operator: Exists");
             check(t.effect() == null || TAINT_EFFECTS.contains(t.effect()), at + ".effect", "must be one of " + TAINT_EFFECTS, "effect: NoSchedule");
+            check(t.tolerationSeconds() == null || "NoExecute".equals(t.effect()), at + ".effect",
+                    "must be NoExecute when tolerationSeconds is set; the API server refuses any other", "effect: NoExecute");
             check(!operator.equals("Exists") || t.value() == null, at + ".value", "must be empty when the operator is Exists", "operator: Equal");
             check(t.key() != null || operator.equals("Exists"), at + ".key", "is required unless the operator is Exists", "key: nvidia.com/gpu");
         }
@@ -446,9 +501,10 @@ final class ConfigValidator {
         if (!in.enabled()) {
             return;
         }
-        check(in.host() != null && KubernetesNames.isDnsSubdomain(in.host()), "ingress.host",
+        check(in.host() != null && isIngressHost(in.host()), "ingress.host",
                 in.host() == null ? "is required when the ingress is enabled" : "'" + in.host() + "' is not a DNS host name", "mlapi:ingress.host: sentiment.ml.example.com");
-        check(in.path() != null && in.path().startsWith("/"), "ingress.path", "must start with /", "mlapi:ingress.path: /");
+        check(in.path() != null && PLAIN_PATH.matcher(in.path()).matches(), "ingress.path", "'" + in.path() + "' is not a plain path: the Ingress matches"
+                + " it as a prefix (pathType Prefix), never as a regex; a / then letters, digits and -._~/", "mlapi:ingress.path: /v1");
         if (in.className() != null) {
             check(KubernetesNames.isDnsSubdomain(in.className()), "ingress.className", "is not an IngressClass name", "mlapi:ingress.className: nginx");
         }
@@ -456,6 +512,12 @@ final class ConfigValidator {
             check(KubernetesNames.isDnsSubdomain(in.tlsSecret()), "ingress.tlsSecret", "is not a Secret name", "mlapi:ingress.tlsSecret: sentiment-tls");
         }
         metadata("ingress.annotations", in.annotations(), false);
+    }
+
+    /** A DNS name, or one whose first label is a wildcard (the only place Kubernetes takes one). */
+    private static boolean isIngressHost(String host) {
+        String name = host.startsWith("*.") ? host.substring(2) : host;
+        return host.length() <= 253 && KubernetesNames.isDnsSubdomain(name);
     }
 
     private void networkPolicy(MlApiConfig c) {
@@ -468,9 +530,15 @@ final class ConfigValidator {
             check(!from.isEmpty(), "networkPolicy.allowFromNamespaces", "lets no ingress controller in, so the ingress could not reach the API;"
                     + " name the controller's namespace", "mlapi:networkPolicy.allowFromNamespaces: [ingress-nginx]");
         }
+        // Outside traffic reaches the pods from node or client addresses, which no namespace selector admits.
+        if (c.networkPolicy().enabled() && List.of("LoadBalancer", "NodePort").contains(c.service().type())) {
+            problems.add(problem("service.type", c.service().type() + " takes traffic from outside the cluster, which the NetworkPolicy drops"
+                    + " (it lets in only the namespace itself and networkPolicy.allowFromNamespaces); use ClusterIP behind the ingress,"
+                    + " or turn the policy off", "mlapi:service.type: ClusterIP"));
+        }
     }
 
-    private void modelCache(MlApiConfig.ModelCache cache) {
+    private void modelCache(MlApiConfig.ModelCache cache, MlApiConfig.Namespace namespace) {
         if (cache == null) {
             return;
         }
@@ -480,7 +548,12 @@ final class ConfigValidator {
         quantity("modelCache.sizeLimit", cache.sizeLimit(), "10Gi");
         if (cache.existingClaim() != null) {
             check(KubernetesNames.isDnsSubdomain(cache.existingClaim()), "modelCache.existingClaim", "is not a claim name", "mlapi:modelCache.existingClaim: model-weights");
+            check(!namespace.create(), "modelCache.existingClaim", "needs a namespace that outlives the stack: the claim must exist before the first up,"
+                    + " and a namespace the stack creates is deleted, weights and all, by destroy or a rename",
+                    "mlapi:namespace: {name: " + namespace.name() + ", create: false}");
         }
+        check(!cache.readOnlyMount() || cache.existingClaim() != null, "modelCache.readOnly", "needs existingClaim: a read-only emptyDir would stay empty",
+                "mlapi:modelCache.existingClaim: model-weights");
     }
 
     private void securityContext(MlApiConfig.SecurityContext sc) {
@@ -497,6 +570,14 @@ final class ConfigValidator {
 
     private void port(String key, Integer port, String example) {
         check(port != null && port >= 1 && port <= 65535, key, port + " is not a port (1-65535)", example);
+    }
+
+    /** The restricted profile drops every capability, NET_BIND_SERVICE too. */
+    private void unprivilegedPort(Integer port) {
+        if (port != null && port >= 1 && port < FIRST_UNPRIVILEGED_PORT) {
+            problems.add(problem("port", port + " is below " + FIRST_UNPRIVILEGED_PORT + ": the API runs as a non-root user without capabilities"
+                    + " (restricted profile), which cannot bind it; the Service still listens on service.port", "mlapi:port: 8080"));
+        }
     }
 
     private void positive(String key, Integer value, String example) {

@@ -44,6 +44,13 @@ public record MlApiConfig(
             serviceAccount = new ServiceAccount(serviceAccount.create(), name,
                     serviceAccount.annotations(), serviceAccount.automountToken());
         }
+        // Production reserves its whole memory limit (Guaranteed memory); unstated, the request is the limit.
+        if (environment == Environment.PRODUCTION && resources != null && resources.limits() != null && resources.limits().memory() != null
+                && (resources.requests() == null || resources.requests().memory() == null)) {
+            Quantities requests = resources.requests() == null ? new Quantities(null, null, null) : resources.requests();
+            resources = new Resources(new Quantities(requests.cpu(), resources.limits().memory(), requests.ephemeralStorage()),
+                    resources.limits(), resources.gpu());
+        }
     }
 
     /** The namespace to deploy into; {@code create} false means it exists already. */
@@ -162,8 +169,15 @@ public record MlApiConfig(
      */
     public record NetworkPolicy(Boolean enabled, List<String> allowFromNamespaces) {}
 
-    /** Where downloaded model weights are kept: a sized emptyDir, or an existing claim. */
-    public record ModelCache(String mountPath, String sizeLimit, String existingClaim) {}
+    /**
+     * Where downloaded model weights are kept: a sized emptyDir, or an existing claim; {@code readOnly}
+     * mounts the claim read-only (weights prepared beforehand, shared by many replicas).
+     */
+    public record ModelCache(String mountPath, String sizeLimit, String existingClaim, Boolean readOnly) {
+        public boolean readOnlyMount() {
+            return Boolean.TRUE.equals(readOnly);
+        }
+    }
 
     /**
      * The Job that calls the API through its Service after each deployment. {@code path} is what

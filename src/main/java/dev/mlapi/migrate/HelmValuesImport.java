@@ -54,6 +54,13 @@ public final class HelmValuesImport {
             mapping.config.remove("replicas");
             mapping.unmapped.add("replicaCount (the autoscaler owns the replica count)");
         }
+        JsonNode memory = mapping.config.path("resources");
+        if (environment == Environment.PRODUCTION && memory.path("limits").has("memory")
+                && !memory.path("limits").path("memory").equals(memory.path("requests").path("memory"))
+                && memory.path("requests") instanceof ObjectNode requests && requests.remove("memory") != null) {
+            // Production reserves the whole memory limit; a request below it would be refused.
+            mapping.unmapped.add("resources.requests.memory (production's memory request is its limit)");
+        }
         Map<String, JsonNode> written = mapping.withoutDefaults(StackConfigLoader.defaultsFor(environment), environment, stack);
         Path file = StackFile.path(projectDir, stack);
         String before = Files.exists(file) ? Files.readString(file) : "";

@@ -190,8 +190,6 @@ class LocalClusterIT {
     @Order(7)
     void stagingAndProductionComeUpSideBySide() throws IOException {
         // Production expects its namespace and model-weights claim to exist (made by the platform team).
-        project.write("Pulumi.production.yaml", project.read("Pulumi.production.yaml")
-                .replace("config:\n", "config:\n  mlapi:namespace:\n    create: false\n"));
         project.kubectl("create", "namespace", "sentiment-api-production").assertOk("create namespace");
         Files.writeString(project.dir.resolve("claim.yaml"), """
                 apiVersion: v1

@@ -213,6 +213,38 @@ class RealPodsIT {
     }
 
     @Test
+    @Order(300)
+    void anArbitraryUidWithoutAHomeWritesTheModelCacheAndItsHome() throws IOException {
+        // A UID the image has no passwd entry for, as platforms assign: the runtime gives it HOME=/ on the read-only root.
+        project.write("Pulumi.dev.yaml", stackFile.replace("config:\n",
+                "config:\n  mlapi:securityContext: {runAsUser: 1000770000, runAsGroup: 1000770000, fsGroup: 1000770000}\n"));
+        project.mlapi("up", "dev").assertOk("up dev as an arbitrary UID");
+        String name = onlyApiPod().at("/metadata/name").asText();
+        // Hugging Face's own rule for its cache, where the reference API writes at model load.
+        String seen = project.kubectl("exec", "-n", NS, name, "-c", "api", "--", "python3", "-c", """
+                import os, pwd
+                try:
+                    pwd.getpwuid(os.getuid())
+                except KeyError:
+                    print("uid", os.getuid(), "has no passwd entry")
+                home = os.environ["HOME"]
+                hf = os.environ.get("HF_HOME") or os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.join(home, ".cache"), "huggingface")
+                print("model cache", hf, "written" if os.path.isfile(os.path.join(hf, "mlapi-reference", "model.sha256")) else "missing")
+                try:
+                    open(os.path.join(home, ".written"), "w").write("x")
+                    print("home", home, "writable")
+                except OSError as e:
+                    print("home", home, "not writable", e.errno)
+                """).assertOk("exec in the API's container").output();
+        assertTrue(seen.contains("uid 1000770000 has no passwd entry"), seen);
+        assertTrue(seen.matches("(?s).*model cache \\S+ written.*"), "the model load wrote its cache: " + seen);
+        assertTrue(seen.matches("(?s).*home \\S+ writable.*"), seen);
+        String logs = project.kubectl("logs", "-n", NS, "deployment/sentiment-api", "-c", "api").output();
+        assertFalse(logs.contains("is not writable"), "no cache write failed:\n" + logs);
+        backToTheGoodVersion();
+    }
+
+    @Test
     @Order(900)
     void destroyLeavesNoContainerRunning() {
         project.mlapi("destroy", "dev").assertOk("destroy dev");

@@ -62,11 +62,13 @@ class HelmValuesImportTest {
     void productionValuesKeepTheAutoscalerGpuAndNodeAffinity() throws IOException {
         var result = HelmValuesImport.run(SAMPLES.resolve("values-production.yaml"), project, "production", Environment.PRODUCTION);
 
-        assertEquals(List.of("replicaCount (the autoscaler owns the replica count)"), result.unmapped());
+        assertEquals(List.of("replicaCount (the autoscaler owns the replica count)",
+                "resources.requests.memory (production's memory request is its limit)"), result.unmapped());
         assertTrue(!result.written().containsKey("replicas"));
         var run = ProgramUnderMocks.run(project, "production");
         JsonNode pod = run.one("kubernetes:apps/v1:Deployment").inputs().at("/spec/template/spec");
         assertEquals("1", pod.at("/containers/0/resources/limits/nvidia.com~1gpu").asText());
+        assertEquals("8Gi", pod.at("/containers/0/resources/requests/memory").asText(), "the chart's 4Gi request becomes the 8Gi limit");
         assertEquals("karpenter.sh/capacity-type", pod.at("/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/0/matchExpressions/0/key").asText());
         assertEquals("fraud-scorer-prod", pod.at("/serviceAccountName").asText());
         assertEquals(8000, run.one("kubernetes:core/v1:Service").inputs().at("/spec/ports/0/port").asInt());
