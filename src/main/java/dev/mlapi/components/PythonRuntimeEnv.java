@@ -19,7 +19,7 @@ import java.util.TreeMap;
  * their thread counts follow the limit. A variable the stack sets itself is left to the stack.
  */
 final class PythonRuntimeEnv {
-    static final List<String> THREAD_COUNTS = List.of("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS");
+    private static final List<String> THREAD_COUNTS = List.of("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS");
     private static final String TMP = "/tmp";
 
     private PythonRuntimeEnv() {}

@@ -22,8 +22,11 @@ final class ConfigValidator {
     private static final Pattern ENV_NAME = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*$");
     private static final Pattern INT_OR_PERCENT = Pattern.compile("^(\\d+)(%?)$");
     private static final Pattern CONFIG_MAP_KEY = Pattern.compile("^[-._a-zA-Z0-9]{1,253}$");
-    /** What an ingress controller takes as a plain prefix: no regex characters, no empty or dot segments. */
-    private static final Pattern PLAIN_PATH = Pattern.compile("^/(?:[A-Za-z0-9._~-]+/?)*$");
+    /**
+     * A plain prefix: no regex characters, and none of the empty or dot segments the API server
+     * refuses. Each segment ends at a / or the end, so a long mismatch fails in linear time.
+     */
+    private static final Pattern PLAIN_PATH = Pattern.compile("^/(?:(?!\\.\\.?(?:/|$))[A-Za-z0-9._~-]+(?:/|$))*$");
     private static final int FIRST_UNPRIVILEGED_PORT = 1024;
     private static final List<String> PULL_POLICIES = List.of("Always", "IfNotPresent", "Never");
     private static final List<String> SERVICE_TYPES = List.of("ClusterIP", "NodePort", "LoadBalancer");
