@@ -46,6 +46,8 @@ public final class StackConfigLoader {
             // Unknown fields are reported, with suggestions, by findUnknownFields.
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            // replicas: 2.5 must not become 2.
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .build();
     private static final YAMLMapper YAML = new YAMLMapper();
     private static final RecordComponent[] FIELDS = MlApiConfig.class.getRecordComponents();
