@@ -80,13 +80,13 @@ class GeneratedConfigsIT {
         KNOWN.put("limits.memory \"0\"", (cause, labels) -> cause.contains("memory") && labels.matches("(?s).*limits.*memory[=:] ?\"0\".*"));
         KNOWN.put("autoscaling without a CPU request", (cause, labels) -> cause.contains("HorizontalPodAutoscaler") && labels.contains("autoscaling"));
         KNOWN.put("tolerationSeconds without NoExecute", (cause, labels) -> cause.contains("tolerationSeconds"));
-        KNOWN.put("replicas 0 with the connection test on", (cause, labels) -> labels.contains("replicas=0"));
-        KNOWN.put("port below 1024", (cause, labels) -> labels.matches("(?s).*\\bport=(1|80|1023)\\b.*"));
-        KNOWN.put("LoadBalancer/NodePort behind the NetworkPolicy", (cause, labels) -> labels.matches("(?s).*service.type=(NodePort|LoadBalancer).*"));
+        KNOWN.put("replicas 0 with the connection test on", (cause, labels) -> cause.contains("replicas") && labels.contains("replicas=0"));
+        KNOWN.put("port below 1024", (cause, labels) -> cause.contains("containerPort") && labels.matches("(?s).*(?<![.\\w])port=(1|80|1023)\\b.*"));
+        KNOWN.put("LoadBalancer/NodePort behind the NetworkPolicy", (cause, labels) -> cause.contains("Service") && labels.matches("(?s).*service.type=(NodePort|LoadBalancer).*"));
         KNOWN.put("regex Ingress path", (cause, labels) -> cause.contains("Ingress") && cause.contains("path") && labels.matches("(?s).*ingress.path=\"[^\"]*[\\[*+(|$].*"));
-        KNOWN.put("wildcard Ingress host refused", (cause, labels) -> labels.contains("ingress.host=\"*."));
+        KNOWN.put("wildcard Ingress host refused", (cause, labels) -> cause.contains("host") && labels.contains("ingress.host=\"*."));
         KNOWN.put("ConfigMap key with '/'", (cause, labels) -> cause.contains("ConfigMap") && cause.contains("config key") && labels.contains("a/b"));
-        KNOWN.put("modelCache.existingClaim with a created namespace", (cause, labels) -> labels.contains("existingClaim"));
+        KNOWN.put("modelCache.existingClaim with a created namespace", (cause, labels) -> cause.contains("laim") && labels.contains("existingClaim"));
     }
 
     private static Project project;
