@@ -354,6 +354,8 @@ final class ConfigValidator {
         if (files.mountPath() != null) {
             check(files.mountPath().startsWith("/"), "configMap.mountPath", "must be an absolute path", "mlapi:configMap.mountPath: /etc/mlapi");
             if (files.data() != null) {
+                files.data().keySet().forEach(name -> check(name.length() <= 253, "configMap.data." + name.substring(0, Math.min(name.length(), 20)) + "…",
+                        "is longer than 253 characters, the most a file name in a ConfigMap may have", "mlapi:configMap.data.labels.json: '[]'"));
                 files.data().keySet().forEach(name -> check(!name.startsWith(".."), "configMap.data." + name,
                         "must not start with '..' (the kubelet keeps its own files there)", "mlapi:configMap.data.labels.json: '[]'"));
                 noNullValues("configMap.data", files.data());
@@ -437,6 +439,10 @@ final class ConfigValidator {
             check(NODE_OPERATORS.contains(r.operator()), key + ".operator", "must be one of " + NODE_OPERATORS, "operator: In");
             boolean needsValues = r.operator() != null && !r.operator().equals("Exists") && !r.operator().equals("DoesNotExist");
             check(!needsValues || r.values() != null && !r.values().isEmpty(), key + ".values", "operator " + r.operator() + " needs values", "values: [g5.xlarge]");
+            if ("Gt".equals(r.operator()) || "Lt".equals(r.operator())) {
+                check(r.values() == null || r.values().size() == 1 && r.values().get(0).matches("^-?\\d+$"), key + ".values",
+                        "operator " + r.operator() + " compares with one whole number", "values: [\"2\"]");
+            }
             check(needsValues || r.operator() == null || r.values() == null || r.values().isEmpty(), key + ".values",
                     "must be left out with operator " + r.operator() + ", which only asks whether the label is there", "{key: " + r.key() + ", operator: " + r.operator() + "}");
         }
@@ -451,6 +457,7 @@ final class ConfigValidator {
             check(t.effect() == null || TAINT_EFFECTS.contains(t.effect()), at + ".effect", "must be one of " + TAINT_EFFECTS, "effect: NoSchedule");
             check(!operator.equals("Exists") || t.value() == null, at + ".value", "must be empty when the operator is Exists", "operator: Equal");
             check(t.key() != null || operator.equals("Exists"), at + ".key", "is required unless the operator is Exists", "key: nvidia.com/gpu");
+            check(t.key() == null || KubernetesNames.isQualifiedName(t.key()), at + ".key", "'" + t.key() + "' is not a valid taint key", "key: nvidia.com/gpu");
             check(t.value() == null || KubernetesNames.isLabelValue(t.value()), at + ".value",
                     "'" + t.value() + "' is not a valid taint value (63 characters of letters, digits, -_.)", "value: ml");
         }
