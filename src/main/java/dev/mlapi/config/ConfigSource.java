@@ -1,5 +1,6 @@
 package dev.mlapi.config;
 
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -17,12 +18,26 @@ public interface ConfigSource {
     /** A value as the engine passes it: scalars as text, structured values as JSON. */
     Optional<String> get(String key);
 
-    static ConfigSource of(String stack, Set<String> keys, Set<String> encryptedKeys, Function<String, Optional<String>> values) {
-        return new Lookup(stack, Set.copyOf(keys), Set.copyOf(encryptedKeys), values);
+    /**
+     * Plain scalars of the stack file that YAML turns into other text than was written
+     * ({@code tag: 0755} reaches the program as 493), by JSON pointer ({@code /image/tag}), with
+     * the written text.
+     */
+    default Map<String, String> rewritten() {
+        return Map.of();
     }
 
-    record Lookup(String stack, Set<String> keys, Set<String> encryptedKeys, Function<String, Optional<String>> values)
-            implements ConfigSource {
+    static ConfigSource of(String stack, Set<String> keys, Set<String> encryptedKeys, Function<String, Optional<String>> values) {
+        return of(stack, keys, encryptedKeys, Map.of(), values);
+    }
+
+    static ConfigSource of(String stack, Set<String> keys, Set<String> encryptedKeys, Map<String, String> rewritten,
+                           Function<String, Optional<String>> values) {
+        return new Lookup(stack, Set.copyOf(keys), Set.copyOf(encryptedKeys), java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(rewritten)), values);
+    }
+
+    record Lookup(String stack, Set<String> keys, Set<String> encryptedKeys, Map<String, String> rewritten,
+                  Function<String, Optional<String>> values) implements ConfigSource {
         @Override
         public Optional<String> get(String key) {
             return values.apply(key);

@@ -64,6 +64,12 @@ final class ConfigValidator {
         check(c.name() != null && !c.name().isBlank(), "name", "is required: the name of your ML API, used for every object", "mlapi:name: sentiment-api");
         if (c.name() != null && !c.name().isBlank()) {
             dnsLabel("name", c.name(), "sentiment-api");
+            // The Service takes the name, and Service names must start with a letter (DNS-1035).
+            check(!Character.isDigit(c.name().charAt(0)), "name", "'" + c.name() + "' starts with a digit; the Service named after it must start with a letter",
+                    "mlapi:name: sentiment-api");
+            check(stated.path("namespace").has("name") || !KubernetesNames.isDnsLabel(c.name()) || c.namespace().name().length() <= KubernetesNames.MAX_LABEL,
+                    "name", "is too long for the namespace named after it, " + c.namespace().name() + " (at most 63 characters)",
+                    "mlapi:name: sentiment-api or mlapi:namespace.name: sentiment-" + stack);
         }
         namespace(c.namespace());
         image(c.environment(), c.image());
@@ -89,6 +95,7 @@ final class ConfigValidator {
         ingress(c.ingress());
         networkPolicy(c);
         modelCache(c.modelCache(), c.namespace());
+        mountPaths(c);
         positive("connectionTest.timeoutSeconds", c.connectionTest().timeoutSeconds(), "mlapi:connectionTest.timeoutSeconds: 120");
         if (c.connectionTest().path() != null) {
             check(c.connectionTest().path().startsWith("/"), "connectionTest.path", "must be an HTTP path starting with /", "mlapi:connectionTest.path: /selftest");
@@ -254,6 +261,13 @@ final class ConfigValidator {
 
     private void envVars(String key, Map<String, String> env) {
         env.keySet().forEach(name -> check(ENV_NAME.matcher(name).matches(), key + "." + name, "is not a valid environment variable name", "mlapi:" + key + ".MODEL_NAME: distilbert"));
+        noNullValues(key, env);
+    }
+
+    /** YAML's null (or a bare key) is no text; the program would have nothing to pass on. */
+    private void noNullValues(String key, Map<String, String> entries) {
+        entries.forEach((name, value) -> check(value != null, key + "." + name, "has no value (YAML null); give text, or \"\" for empty",
+                "mlapi:" + key + "." + name + ": \"\""));
     }
 
     /** A credential's name with a value that is not the path of one of the stack's secret files. */
@@ -378,7 +392,10 @@ final class ConfigValidator {
             check(files.mountPath().startsWith("/"), "configMap.mountPath", "must be an absolute path", "mlapi:configMap.mountPath: /etc/mlapi");
             if (files.data() != null) {
                 files.data().keySet().forEach(file -> check(CONFIG_MAP_KEY.matcher(file).matches(), "configMap.data." + file,
-                        "is not a ConfigMap key: letters, digits and -._ only, no folders", "mlapi:configMap.data.labels.json: '[\"neg\",\"pos\"]'"));
+                        "is not a ConfigMap key: up to 253 letters, digits and -._, no folders", "mlapi:configMap.data.labels.json: '[\"neg\",\"pos\"]'"));
+                files.data().keySet().forEach(name -> check(!name.startsWith(".."), "configMap.data." + name,
+                        "must not start with '..' (the kubelet keeps its own files there)", "mlapi:configMap.data.labels.json: '[]'"));
+                noNullValues("configMap.data", files.data());
             }
         } else if (files.data() != null) {
             envVars("configMap.data", files.data());
@@ -474,6 +491,12 @@ final class ConfigValidator {
             check(NODE_OPERATORS.contains(r.operator()), key + ".operator", "must be one of " + NODE_OPERATORS, "operator: In");
             boolean needsValues = r.operator() != null && !r.operator().equals("Exists") && !r.operator().equals("DoesNotExist");
             check(!needsValues || r.values() != null && !r.values().isEmpty(), key + ".values", "operator " + r.operator() + " needs values", "values: [g5.xlarge]");
+            if ("Gt".equals(r.operator()) || "Lt".equals(r.operator())) {
+                check(r.values() == null || r.values().size() == 1 && r.values().get(0).matches("^-?\\d+$"), key + ".values",
+                        "operator " + r.operator() + " compares with one whole number", "values: [\"2\"]");
+            }
+            check(needsValues || r.operator() == null || r.values() == null || r.values().isEmpty(), key + ".values",
+                    "must be left out with operator " + r.operator() + ", which only asks whether the label is there", "{key: " + r.key() + ", operator: " + r.operator() + "}");
         }
     }
 
@@ -488,6 +511,9 @@ final class ConfigValidator {
                     "must be NoExecute when tolerationSeconds is set; the API server refuses any other", "effect: NoExecute");
             check(!operator.equals("Exists") || t.value() == null, at + ".value", "must be empty when the operator is Exists", "operator: Equal");
             check(t.key() != null || operator.equals("Exists"), at + ".key", "is required unless the operator is Exists", "key: nvidia.com/gpu");
+            check(t.key() == null || KubernetesNames.isQualifiedName(t.key()), at + ".key", "'" + t.key() + "' is not a valid taint key", "key: nvidia.com/gpu");
+            check(t.value() == null || KubernetesNames.isLabelValue(t.value()), at + ".value",
+                    "'" + t.value() + "' is not a valid taint value (63 characters of letters, digits, -_.)", "value: ml");
         }
     }
 
@@ -557,6 +583,23 @@ final class ConfigValidator {
         }
         check(!cache.readOnlyMount() || cache.existingClaim() != null, "modelCache.readOnly", "needs existingClaim: a read-only emptyDir would stay empty",
                 "mlapi:modelCache.existingClaim: model-weights");
+    }
+
+    /** Each folder the container gets is mounted once: /tmp, the config files, the model cache, the secret files. */
+    private void mountPaths(MlApiConfig c) {
+        Map<String, String> taken = new java.util.HashMap<>(Map.of("/tmp", "the writable /tmp"));
+        java.util.function.BiConsumer<String, String> mount = (key, path) -> {
+            // Secret files of one folder share one mount.
+            String owner = key.startsWith("secrets[") ? "mlapi:secrets" : "mlapi:" + key;
+            String other = path == null ? null : taken.putIfAbsent(path, owner);
+            check(other == null || other.equals(owner), key, path + " is already the mount of " + other + "; give it a folder of its own",
+                    "mlapi:" + key + ": /models");
+        };
+        mount.accept("modelCache.mountPath", c.modelCache() == null ? null : c.modelCache().mountPath());
+        mount.accept("configMap.mountPath", c.configMap() == null ? null : c.configMap().mountPath());
+        for (int i = 0; i < c.secrets().size(); i++) {
+            mount.accept("secrets[" + i + "].mountPath", c.secrets().get(i).mountPath());
+        }
     }
 
     private void securityContext(MlApiConfig.SecurityContext sc) {

@@ -12,6 +12,6 @@ public final class PulumiConfigSource {
 
     public static ConfigSource of(Context ctx, Path projectDir) {
         StackFile file = StackFile.read(projectDir, ctx.stackName());
-        return ConfigSource.of(ctx.stackName(), file.keys(), file.encryptedKeys(), ctx.config("mlapi")::get);
+        return ConfigSource.of(ctx.stackName(), file.keys(), file.encryptedKeys(), file.rewritten(), ctx.config("mlapi")::get);
     }
 }

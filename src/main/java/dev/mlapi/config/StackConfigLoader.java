@@ -1,5 +1,6 @@
 package dev.mlapi.config;
 
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -45,6 +46,8 @@ public final class StackConfigLoader {
             // Unknown fields are reported, with suggestions, by findUnknownFields.
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            // replicas: 2.5 must not become 2.
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .build();
     private static final YAMLMapper YAML = new YAMLMapper();
     private static final RecordComponent[] FIELDS = MlApiConfig.class.getRecordComponents();
@@ -72,6 +75,7 @@ public final class StackConfigLoader {
         merge(merged, stated, MlApiConfig.class);
 
         findUnknownFields(stack, stated, MlApiConfig.class, "", problems);
+        Set<String> rewritten = findRewrittenText(source, stated, problems);
         Object[] values = new Object[FIELDS.length];
         Set<String> unbound = new HashSet<>();
         for (int i = 0; i < FIELDS.length; i++) {
@@ -86,7 +90,7 @@ public final class StackConfigLoader {
         }
         MlApiConfig config = construct(values);
         new ConfigValidator(stack, stated, source.keys(), source.encryptedKeys()).validate(config).stream()
-                .filter(p -> !unbound.contains(p.key().split("[.\\[]")[0]))
+                .filter(p -> !unbound.contains(p.key().split("[.\\[]")[0]) && !rewritten.contains(p.key()))
                 .forEach(problems::add);
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(stack, problems);
@@ -280,6 +284,40 @@ public final class StackConfigLoader {
                 findUnknownFields(stack, node.get(i), p.getActualTypeArguments()[0], path + "[" + i + "]", problems);
             }
         }
+    }
+
+    /** Text that YAML turned into a number or a time, so the program would get other text than was written. */
+    private static Set<String> findRewrittenText(ConfigSource source, ObjectNode stated, List<ConfigProblem> problems) {
+        Set<String> reported = new HashSet<>();
+        source.rewritten().forEach((pointer, written) -> {
+            Type type = MlApiConfig.class;
+            StringBuilder path = new StringBuilder();
+            for (JsonPointer at = JsonPointer.compile(pointer); type != null && !at.matches(); at = at.tail()) {
+                Class<?> raw = rawClass(type);
+                Type[] arguments = type instanceof ParameterizedType p ? p.getActualTypeArguments() : new Type[0];
+                String segment = at.getMatchingProperty();
+                if (raw.isRecord()) {
+                    type = Arrays.stream(raw.getRecordComponents()).filter(c -> c.getName().equals(segment))
+                            .map(RecordComponent::getGenericType).findFirst().orElse(null);
+                    path.append(path.length() == 0 ? "" : ".").append(segment);
+                } else if (Map.class.isAssignableFrom(raw)) {
+                    type = arguments[1];
+                    path.append('.').append(segment);
+                } else if (List.class.isAssignableFrom(raw)) {
+                    type = arguments[0];
+                    path.append('[').append(segment).append(']');
+                } else {
+                    type = null;
+                }
+            }
+            String key = path.toString();
+            if ((type == String.class || type == Environment.class) && problems.stream().noneMatch(p -> p.key().equals(key))) {
+                reported.add(key);
+                problems.add(new ConfigProblem(source.stack(), key, "YAML reads " + written + " as " + stated.at(pointer).asText()
+                        + ", not as the text written; put it in quotes", "mlapi:" + key + ": \"" + written + "\""));
+            }
+        });
+        return reported;
     }
 
     private static ConfigProblem unknownKey(String stack, String path, String key, Collection<String> known) {

@@ -29,10 +29,12 @@ public final class StackFile {
 
     private final String stack;
     private final Map<String, JsonNode> config;
+    private final Map<String, String> rewritten;
 
-    private StackFile(String stack, Map<String, JsonNode> config) {
+    private StackFile(String stack, Map<String, JsonNode> config, Map<String, String> rewritten) {
         this.stack = stack;
         this.config = config;
+        this.rewritten = rewritten;
     }
 
     public static Path path(Path projectDir, String stack) {
@@ -45,7 +47,10 @@ public final class StackFile {
             throw new IllegalStateException("no stack settings file " + file.toAbsolutePath() + " for stack '" + stack + "'");
         }
         try {
-            JsonNode root = YAML.readTree(file.toFile());
+            // The YAML parser reports syntax errors; the values are read as the Pulumi CLI reads them.
+            YAML.readTree(file.toFile());
+            EngineYaml.Read read = EngineYaml.read(Files.readString(file));
+            JsonNode root = read.tree();
             Map<String, JsonNode> config = new LinkedHashMap<>();
             JsonNode values = root == null ? null : root.get("config");
             if (values instanceof ObjectNode settings) {
@@ -54,9 +59,18 @@ public final class StackFile {
                 throw new InvalidConfigException(stack, List.of(new ConfigProblem(stack, "", file.getFileName()
                         + " must be a map with a config: map of keys to values", "a config: line, then keys indented under it, as in Pulumi.dev.yaml")));
             }
-            return new StackFile(stack, config);
+            Map<String, String> rewritten = new LinkedHashMap<>();
+            read.rewritten().forEach((pointer, written) -> {
+                if (pointer.startsWith("/config/" + NAMESPACE)) {
+                    rewritten.put("/" + pointer.substring(("/config/" + NAMESPACE).length()), written);
+                }
+            });
+            return new StackFile(stack, config, rewritten);
         } catch (JsonProcessingException e) {
             throw new InvalidConfigException(stack, List.of(syntaxError(file, stack, e)));
+        } catch (EngineYaml.Refused e) {
+            throw new InvalidConfigException(stack, List.of(new ConfigProblem(stack, "", file.getFileName() + " line " + e.line + ": "
+                    + e.getMessage() + "; the Pulumi CLI refuses this file", "each key once in a map; keys indented by two spaces under config:, as in Pulumi.dev.yaml")));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
@@ -117,7 +131,8 @@ public final class StackFile {
         config.forEach((k, v) -> {
             JsonNode plain = decryptAll(v, decrypt);
             try {
-                values.put(k, plain.isValueNode() ? plain.asText() : JSON.writeValueAsString(plain));
+                // The CLI passes a null as empty text.
+                values.put(k, plain.isNull() ? "" : plain.isValueNode() ? plain.asText() : JSON.writeValueAsString(plain));
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }
@@ -128,7 +143,15 @@ public final class StackFile {
     /** This file as a config source, for checking it without the engine. */
     public ConfigSource source(UnaryOperator<String> decrypt) {
         Map<String, String> values = engineConfig(decrypt);
-        return ConfigSource.of(stack, keys(), encryptedKeys(), key -> Optional.ofNullable(values.get(NAMESPACE + key)));
+        return ConfigSource.of(stack, keys(), encryptedKeys(), rewritten, key -> Optional.ofNullable(values.get(NAMESPACE + key)));
+    }
+
+    /**
+     * Plain scalars that reach the program as other text than was written ({@code 0755} as 493),
+     * by JSON pointer under {@code mlapi:} ({@code /image/tag}), with the written text.
+     */
+    public Map<String, String> rewritten() {
+        return rewritten;
     }
 
     private static JsonNode decryptAll(JsonNode node, UnaryOperator<String> decrypt) {
