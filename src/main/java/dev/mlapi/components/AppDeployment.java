@@ -101,6 +101,9 @@ final class AppDeployment {
      * leaves it out once the autoscaler has taken it. Not autoscaled: the stack, forcing its
      * apply so that the count an autoscaler left (its controller then owns the field) is taken
      * back instead of failing up with a conflict; the stack is the one author of this object.
+     * The engine deletes a removed autoscaler only after the Deployment's update, so an up that
+     * turns autoscaling off to a count the autoscaler would change (below its minimum, say) can
+     * see the autoscaler undo it in those seconds: turn it off at a count within its bounds.
      */
     private static void replicas(MlApiConfig c, DeploymentSpecArgs.Builder spec, CustomResourceOptions.Builder options,
                                  Map<String, String> annotations) {
