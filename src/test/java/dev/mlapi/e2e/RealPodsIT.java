@@ -247,6 +247,15 @@ class RealPodsIT {
 
         assertTrue(leftTheService, "the busy pod was taken out of the Service's endpoints");
         assertTrue(back, "and came back once it answered again");
+        // A liveness kill is decided while the process is silent and recorded at once as a
+        // Killing event; the restart itself follows the preStop drain, later.
+        int kills = 0;
+        for (int i = 0; i < 30 && kills == 0; i++) {
+            kills = project.kubectlJson("get", "events", "-n", NS, "--field-selector", "involvedObject.name=" + name + ",reason=Killing")
+                    .get("items").size();
+            TimeUnit.MILLISECONDS.sleep(500);
+        }
+        assertEquals(0, kills, "the kubelet did not kill the busy container");
         JsonNode after = onlyApiPod();
         assertEquals(name, after.at("/metadata/name").asText());
         JsonNode status = after.at("/status/containerStatuses/0");
