@@ -36,6 +36,7 @@ from .settings import Settings
 MAX_BODY_BYTES = 1 << 20
 MAX_BATCH = 256
 SLOW_PREDICT_SECONDS = 1.5
+BUSY_PREDICT_SECONDS = 8.0
 SELFTEST_TEXT = "an excellent product, it works wonderfully"
 HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
@@ -234,6 +235,10 @@ async def predict(request: Request) -> Response:
     if "slow-predict" in service.settings.switches:
         log.info("delaying /predict by %s s (slow-predict test switch)", SLOW_PREDICT_SECONDS)
         await asyncio.sleep(SLOW_PREDICT_SECONDS)
+    if "busy-predict" in service.settings.switches and request.query_params.get("busy") == "1":
+        # Blocks the event loop, as inference that holds the interpreter does: no probe is answered meanwhile.
+        log.info("holding the process for %s s in /predict (busy-predict test switch)", BUSY_PREDICT_SECONDS)
+        time.sleep(BUSY_PREDICT_SECONDS)
     predictions = await _classify(service, texts)
     return JSONResponse({"predictions": predictions} if batch else predictions[0])
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # Test-only behaviour, enabled through MLAPI_TEST_SWITCHES; never set in production stacks.
-SWITCHES = frozenset({"reveal-secret-hash", "fail-predict", "fail-ready", "slow-predict"})
+SWITCHES = frozenset({"reveal-secret-hash", "fail-predict", "fail-ready", "slow-predict", "busy-predict"})
 LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
 
 

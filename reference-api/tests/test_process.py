@@ -22,6 +22,8 @@ from typing import Any
 import pytest
 from support import POSITIVE, ROOT, wait_until
 
+from mlapi_reference.server import BUSY_PREDICT_SECONDS
+
 # Straight to loopback, whatever proxy the environment configures.
 OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
@@ -210,3 +212,23 @@ def test_an_unknown_switch_stops_the_start(tmp_path: Path) -> None:
     assert returncode == 2
     assert "unknown switch(es) no-such-switch" in "".join(server.stdout)
     assert not (tmp_path / "mlapi-reference").exists()
+
+
+def test_a_busy_predict_leaves_the_probes_unanswered_until_it_ends(model_path: Path, tmp_path: Path) -> None:
+    env = {"MODEL_PATH": str(model_path), "MODEL_CACHE_DIR": str(tmp_path), "MLAPI_TEST_SWITCHES": "busy-predict"}
+    with running(env) as server:
+        server.wait_ready()
+        answers: dict[str, tuple[int | None, Any]] = {}
+        client = threading.Thread(
+            target=lambda: answers.update(predict=server.request("POST", "/predict?busy=1", {"text": POSITIVE}, timeout=30))
+        )
+        assert server.request("POST", "/predict", {"text": POSITIVE}, timeout=2)[0] == 200, "only a request that asks holds it"
+        client.start()
+        server.wait_for_log("busy-predict test switch", 10)
+        assert server.request("GET", "/ready", timeout=1) == (None, None), "readiness is not answered while busy"
+        assert server.request("GET", "/healthz", timeout=1) == (None, None), "nor is liveness"
+        client.join(timeout=BUSY_PREDICT_SECONDS + 20)
+        status, body = answers["predict"]
+        assert status == 200 and body["label"] == "positive"
+        assert server.request("GET", "/ready")[0] == 200, "it answers again once the request is done"
+        assert server.request("GET", "/healthz")[0] == 200

@@ -69,7 +69,7 @@ def test_hf_home_follows_hugging_face_rules(env: dict[str, str], expected: str) 
     [
         (
             {"MLAPI_TEST_SWITCHES": "fail-ready,no-such-switch"},
-            "unknown switch(es) no-such-switch; known: fail-predict",
+            "unknown switch(es) no-such-switch; known: busy-predict, fail-predict",
         ),
         ({"PORT": "http"}, "PORT: 'http' is not a valid int"),
         ({"PORT": "70000"}, "PORT: 70000 is not between"),

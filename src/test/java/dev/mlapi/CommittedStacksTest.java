@@ -104,6 +104,20 @@ class CommittedStacksTest {
 
     @ParameterizedTest
     @MethodSource("committedStacks")
+    void aBusyReplicaLeavesTheServiceLongBeforeLivenessWouldRestartIt(String stack) {
+        JsonNode container = ProgramUnderMocks.run(stack).one(DEPLOYMENT).inputs().at(CONTAINER);
+        JsonNode liveness = container.get("livenessProbe");
+        JsonNode readiness = container.get("readinessProbe");
+        // Defaults: readiness 3 probes of 5 s every 10 s; liveness 6 probes of a whole period.
+        assertEquals(3, readiness.get("failureThreshold").asInt());
+        assertEquals(5, readiness.get("timeoutSeconds").asInt());
+        assertEquals(6, liveness.get("failureThreshold").asInt());
+        assertEquals(10, liveness.get("timeoutSeconds").asInt());
+        assertEquals(readiness.get("periodSeconds").asInt(), liveness.get("periodSeconds").asInt());
+    }
+
+    @ParameterizedTest
+    @MethodSource("committedStacks")
     void startupProbeWaitsForTheModelLoadTimeout(String stack) throws IOException {
         JsonNode probes = stackFile(stack).path("config").path("mlapi:probes");
         int modelLoad = probes.path("modelLoadTimeoutSeconds").asInt(300);
@@ -200,6 +214,7 @@ class CommittedStacksTest {
         Run run = ProgramUnderMocks.run("staging");
         Registered deployment = run.one(DEPLOYMENT);
         assertEquals(2, deployment.inputs().at("/spec/replicas").asInt());
+        assertEquals("true", deployment.at("/metadata/annotations/pulumi.com~1patchForce"), "the stack owns the count, also after an autoscaler");
         assertEquals(List.of(), types(run, HPA));
         Registered pdb = run.one(PDB);
         assertEquals(1, pdb.inputs().at("/spec/maxUnavailable").asInt());
@@ -219,7 +234,9 @@ class CommittedStacksTest {
     void productionAutoscalesGpuReplicasSpreadAcrossNodes() {
         Run run = ProgramUnderMocks.run("production");
         Registered deployment = run.one(DEPLOYMENT);
-        assertTrue(deployment.inputs().at("/spec/replicas").isMissingNode(), "the autoscaler owns the replica count");
+        assertEquals(3, deployment.inputs().at("/spec/replicas").asInt(), "a first create starts at the autoscaler's minimum");
+        assertTrue(deployment.inputs().at("/metadata/annotations/pulumi.com~1patchForce").isMissingNode(),
+                "the stack does not take the count from the autoscaler");
         Registered hpa = run.one(HPA);
         assertEquals(3, hpa.inputs().at("/spec/minReplicas").asInt());
         assertEquals(12, hpa.inputs().at("/spec/maxReplicas").asInt());
@@ -235,6 +252,10 @@ class CommittedStacksTest {
         Set<String> spreads = new java.util.TreeSet<>();
         pod.get("topologySpreadConstraints").forEach(c -> spreads.add(c.get("topologyKey").asText() + "=" + c.get("whenUnsatisfiable").asText()));
         assertEquals(Set.of("kubernetes.io/hostname=DoNotSchedule", "topology.kubernetes.io/zone=ScheduleAnyway"), spreads);
+        pod.get("topologySpreadConstraints").forEach(c -> {
+            assertEquals("Honor", c.get("nodeTaintsPolicy").asText(), "nodes whose taints the pods do not tolerate are no domain");
+            assertEquals("[\"pod-template-hash\"]", c.get("matchLabelKeys").toString(), "skew counted within one revision");
+        });
         assertEquals("sentiment-model-weights", volume(deployment, "model-cache").at("/persistentVolumeClaim/claimName").asText());
         assertTrue(pod.at("/containers/0/volumeMounts").findValues("readOnly").stream().filter(JsonNode::asBoolean).count() >= 1);
         assertEquals(Map.of("cpu", "2", "memory", "8Gi", "ephemeral-storage", "1Gi"), strings(pod.at("/containers/0/resources/requests")),

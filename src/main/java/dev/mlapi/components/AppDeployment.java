@@ -56,6 +56,8 @@ final class AppDeployment {
     private static final String MODEL_CACHE_VOLUME = "model-cache";
     private static final String SECRET_VOLUME = "secrets";
     static final String SEALED_ENV_REVISION = "mlapi.dev/sealed-env-revision";
+    // The Kubernetes provider's switch for a server-side apply that forces conflicts.
+    static final String PATCH_FORCE = "pulumi.com/patchForce";
     // New pods a rollout adds at once, as a share of the replicas (rounded up); none is taken away first.
     private static final int SURGE_PERCENT = 25;
 
@@ -79,24 +81,47 @@ final class AppDeployment {
                         .metadata(podMetadata(c, labels))
                         .spec(podSpec(c, labels, serviceAccount, configMap, secretObjects))
                         .build());
-        // With autoscaling on, the autoscaler owns the count; pinning it here would undo its work on every update.
-        if (!c.autoscaling().enabled()) {
-            spec.replicas(c.replicas());
-        }
         Duration await = rolloutTimeout(c);
-        return new Deployment(labels.name(), DeploymentArgs.builder()
-                .metadata(scope.workloadMetadata(labels.name(), AppLabels.INFERENCE))
-                .spec(spec.build())
-                .build(), CustomResourceOptions.builder()
+        var options = CustomResourceOptions.builder()
                 .parent(scope.parent())
-                .customTimeouts(CustomTimeouts.builder().create(await).update(await).build())
-                .build());
+                .customTimeouts(CustomTimeouts.builder().create(await).update(await).build());
+        Map<String, String> annotations = new TreeMap<>();
+        replicas(c, spec, options, annotations);
+        return new Deployment(labels.name(), DeploymentArgs.builder()
+                .metadata(scope.workloadMetadata(labels.name(), AppLabels.INFERENCE, annotations))
+                .spec(spec.build())
+                .build(), options.build());
+    }
+
+    /**
+     * Who owns spec.replicas under server-side apply. Autoscaled: the autoscaler. The apply
+     * always states a count (without one, a Deployment the stack scaled would fall back to 1
+     * when the field's owner drops it), minReplicas, which only a create uses: with the field
+     * ignored, the provider applies the live count while the stack still owns the field and
+     * leaves it out once the autoscaler has taken it. Not autoscaled: the stack, forcing its
+     * apply so that the count an autoscaler left (its controller then owns the field) is taken
+     * back instead of failing up with a conflict; the stack is the one author of this object.
+     * The engine deletes a removed autoscaler only after the Deployment's update, so an up that
+     * turns autoscaling off to a count the autoscaler would change (below its minimum, say) can
+     * see the autoscaler undo it in those seconds: turn it off at a count within its bounds.
+     */
+    private static void replicas(MlApiConfig c, DeploymentSpecArgs.Builder spec, CustomResourceOptions.Builder options,
+                                 Map<String, String> annotations) {
+        if (c.autoscaling().enabled()) {
+            spec.replicas(c.autoscaling().minReplicas());
+            options.ignoreChanges("spec.replicas");
+        } else {
+            spec.replicas(c.replicas());
+            annotations.put(PATCH_FORCE, "true");
+        }
     }
 
     /**
      * The engine's wait for a whole rollout. Pods are replaced a surge batch at a time, each
-     * batch within the progress deadline; a stuck batch fails sooner, with the Deployment's
-     * reason, when that deadline passes.
+     * batch within the progress deadline. A stuck batch marks the Deployment failed
+     * (ProgressDeadlineExceeded) when that deadline passes; the provider reports that reason but
+     * ends its wait only at this timeout, so a stuck rollout takes this long to fail up. With
+     * autoscaling, a rollout may meet the largest count the autoscaler can reach.
      */
     static Duration rolloutTimeout(MlApiConfig c) {
         int pods = c.autoscaling().enabled() ? c.autoscaling().maxReplicas() : c.replicas();
@@ -292,19 +317,28 @@ final class AppDeployment {
     /**
      * Replicas go to different nodes (a hard rule: one node's loss must not take the service down)
      * and, where the cluster has zones, to different zones (a soft rule: few clusters have a zone per replica).
+     * Both count only nodes the pods may run on (a tainted GPU node the pods do not tolerate would
+     * otherwise be an empty node that no pod can fill, so a rollout's surge pod exceeds the skew)
+     * and only pods of the same revision (pod-template-hash), so old pods being replaced do not
+     * block the new ones.
      */
     private static List<TopologySpreadConstraintArgs> spread(MlApiConfig.Scheduling s, AppLabels labels) {
         List<TopologySpreadConstraintArgs> constraints = new ArrayList<>();
-        var selector = LabelSelectorArgs.builder().matchLabels(labels.selector(AppLabels.INFERENCE)).build();
         if (s.spreadAcrossNodes()) {
-            constraints.add(TopologySpreadConstraintArgs.builder().maxSkew(1).topologyKey("kubernetes.io/hostname")
-                    .whenUnsatisfiable("DoNotSchedule").labelSelector(selector).build());
+            constraints.add(spreadBy("kubernetes.io/hostname", "DoNotSchedule", labels));
         }
         if (s.spreadAcrossZones()) {
-            constraints.add(TopologySpreadConstraintArgs.builder().maxSkew(1).topologyKey("topology.kubernetes.io/zone")
-                    .whenUnsatisfiable("ScheduleAnyway").labelSelector(selector).build());
+            constraints.add(spreadBy("topology.kubernetes.io/zone", "ScheduleAnyway", labels));
         }
         return constraints;
+    }
+
+    private static TopologySpreadConstraintArgs spreadBy(String topologyKey, String whenUnsatisfiable, AppLabels labels) {
+        return TopologySpreadConstraintArgs.builder().maxSkew(1).topologyKey(topologyKey).whenUnsatisfiable(whenUnsatisfiable)
+                .labelSelector(LabelSelectorArgs.builder().matchLabels(labels.selector(AppLabels.INFERENCE)).build())
+                .matchLabelKeys("pod-template-hash")
+                .nodeTaintsPolicy("Honor")
+                .build();
     }
 
     private static VolumeArgs modelCacheVolume(MlApiConfig.ModelCache cache) {

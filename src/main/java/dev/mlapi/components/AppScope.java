@@ -41,7 +41,11 @@ record AppScope(MlApiConfig config, AppLabels labels, Output<String> namespace, 
 
     /** Metadata for an object that runs the image, labelled with its version. */
     ObjectMetaArgs workloadMetadata(String name, String component) {
-        return metadata(name, labels.workload(component), Map.of());
+        return workloadMetadata(name, component, Map.of());
+    }
+
+    ObjectMetaArgs workloadMetadata(String name, String component, Map<String, String> annotations) {
+        return metadata(name, labels.workload(component), annotations);
     }
 
     private ObjectMetaArgs metadata(String name, Map<String, String> objectLabels, Map<String, String> annotations) {

@@ -6,24 +6,29 @@ import dev.mlapi.config.MlApiConfig;
 
 /**
  * Probes for an API that loads a model at start. The startup probe holds liveness and readiness
- * back for up to the model-load timeout; after that, liveness restarts a hung process and
- * readiness takes a busy replica out of the Service without restarting it.
+ * back for up to the model-load timeout; after that, readiness takes a busy replica out of the
+ * Service, and liveness restarts a process only when it stays silent much longer: a restart
+ * reloads the model, so a busy worker must leave rotation long before it could be killed.
  */
 final class HealthProbes {
     static final String PORT_NAME = "http";
 
+    // How many times longer than readiness liveness waits before it restarts a silent process.
+    static final int LIVENESS_LENIENCY = 2;
+
     private HealthProbes() {}
 
     static ProbeArgs startup(MlApiConfig.Probes p) {
-        return probe(p.startupPath(), p, p.startupFailureThreshold());
+        return probe(p.startupPath(), p.periodSeconds(), p.timeoutSeconds(), p.startupFailureThreshold());
     }
 
+    /** Twice the failures of readiness, each probe allowed a whole period to answer. */
     static ProbeArgs liveness(MlApiConfig.Probes p) {
-        return probe(p.livenessPath(), p, p.failureThreshold());
+        return probe(p.livenessPath(), p.periodSeconds(), p.periodSeconds(), p.failureThreshold() * LIVENESS_LENIENCY);
     }
 
     static ProbeArgs readiness(MlApiConfig.Probes p) {
-        return probe(p.readinessPath(), p, p.failureThreshold());
+        return probe(p.readinessPath(), p.periodSeconds(), p.timeoutSeconds(), p.failureThreshold());
     }
 
     /** Scheduling, the image pull and the container start of a new pod, besides its model load. */
@@ -38,11 +43,11 @@ final class HealthProbes {
         return p.modelLoadTimeoutSeconds() + POD_START_SECONDS;
     }
 
-    private static ProbeArgs probe(String path, MlApiConfig.Probes p, int failureThreshold) {
+    private static ProbeArgs probe(String path, int periodSeconds, int timeoutSeconds, int failureThreshold) {
         return ProbeArgs.builder()
                 .httpGet(HTTPGetActionArgs.builder().path(path).port(PORT_NAME).build())
-                .periodSeconds(p.periodSeconds())
-                .timeoutSeconds(p.timeoutSeconds())
+                .periodSeconds(periodSeconds)
+                .timeoutSeconds(timeoutSeconds)
                 .failureThreshold(failureThreshold)
                 .build();
     }

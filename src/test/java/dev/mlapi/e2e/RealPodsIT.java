@@ -169,9 +169,9 @@ class RealPodsIT {
     @Test
     @Order(6)
     void aModelLoadLongerThanTheLivenessBudgetButWithinTheStartupBudgetComesUpWithoutARestart() throws IOException {
-        // Liveness gives up after 3 × 10 s; the startup probe allows modelLoadTimeoutSeconds (180 s).
-        devWithEnv("MODEL_LOAD_DELAY_SECONDS: \"45\"");
-        project.mlapi("up", "dev").assertOk("up dev with a 45 s model load");
+        // Liveness gives up after 6 × 10 s; the startup probe allows modelLoadTimeoutSeconds (180 s).
+        devWithEnv("MODEL_LOAD_DELAY_SECONDS: \"75\"");
+        project.mlapi("up", "dev").assertOk("up dev with a 75 s model load");
         JsonNode status = onlyApiPod().at("/status/containerStatuses/0");
         assertTrue(status.at("/ready").asBoolean(), status.toString());
         assertEquals(0, status.at("/restartCount").asInt(), "the slow load was not taken for a hung process: " + status);
@@ -242,6 +242,67 @@ class RealPodsIT {
         String logs = project.kubectl("logs", "-n", NS, "deployment/sentiment-api", "-c", "api").output();
         assertFalse(logs.contains("is not writable"), "no cache write failed:\n" + logs);
         backToTheGoodVersion();
+    }
+
+    @Test
+    @Order(100)
+    void aWorkerTooBusyToAnswerItsProbesLeavesTheServiceButIsNotRestarted() throws Exception {
+        // Probes every 3 s. Readiness: 2 failures of 1 s. Liveness (twice as lenient: 4 failures of
+        // a whole period) needs 9 s without an answer. busy-predict holds the process for 8 s
+        // on a request that asks (?busy=1):
+        // at least 2 readiness probes fail, at most 2 liveness probes do.
+        project.write("Pulumi.dev.yaml", stackFile
+                .replace("  mlapi:env:\n", "  mlapi:env:\n    MLAPI_TEST_SWITCHES: busy-predict\n")
+                .replace("  mlapi:probes:\n", "  mlapi:probes:\n    periodSeconds: 3\n    timeoutSeconds: 1\n    failureThreshold: 2\n"));
+        project.mlapi("up", "dev").assertOk("up dev with a worker that gets busy");
+        JsonNode pod = onlyApiPod();
+        String name = pod.at("/metadata/name").asText();
+        String ip = pod.at("/status/podIP").asText();
+        String started = pod.at("/status/containerStatuses/0/state/running/startedAt").asText();
+        assertEquals(List.of(ip), endpointAddresses("addresses"), "in the Service before the busy request");
+
+        Process busy = new ProcessBuilder("nsenter", "--net=/run/netns/" + project.nodeNetns(), "curl", "-s", "-o", "/dev/null",
+                "-w", "%{http_code}", "--max-time", "60", "-H", "content-type: application/json", "-d", "{\"text\": \"great\"}",
+                "http://" + ip + ":8080/predict?busy=1").redirectErrorStream(true).start();
+        boolean leftTheService = false;
+        for (int i = 0; i < 60 && !leftTheService; i++) {
+            leftTheService = endpointAddresses("notReadyAddresses").contains(ip);
+            TimeUnit.MILLISECONDS.sleep(250);
+        }
+        assertTrue(busy.waitFor(60, TimeUnit.SECONDS), "the busy request ends");
+        assertEquals("200", new String(busy.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip(), "and is answered");
+        boolean back = false;
+        for (int i = 0; i < 60 && !back; i++) {
+            back = endpointAddresses("addresses").contains(ip);
+            TimeUnit.MILLISECONDS.sleep(500);
+        }
+
+        assertTrue(leftTheService, "the busy pod was taken out of the Service's endpoints");
+        assertTrue(back, "and came back once it answered again");
+        // A liveness kill is decided while the process is silent and recorded at once as a
+        // Killing event; the restart itself follows the preStop drain, later.
+        int kills = 0;
+        for (int i = 0; i < 30 && kills == 0; i++) {
+            kills = project.kubectlJson("get", "events", "-n", NS, "--field-selector", "involvedObject.name=" + name + ",reason=Killing")
+                    .get("items").size();
+            TimeUnit.MILLISECONDS.sleep(500);
+        }
+        assertEquals(0, kills, "the kubelet did not kill the busy container");
+        JsonNode after = onlyApiPod();
+        assertEquals(name, after.at("/metadata/name").asText());
+        JsonNode status = after.at("/status/containerStatuses/0");
+        assertEquals(0, status.at("/restartCount").asInt(), "not restarted: " + status);
+        assertEquals(started, status.at("/state/running/startedAt").asText(), "the same process: " + status);
+        backToTheGoodVersion();
+    }
+
+    /** The Service's endpoint addresses of one kind: "addresses" (ready) or "notReadyAddresses". */
+    private static List<String> endpointAddresses(String kind) {
+        List<String> ips = new ArrayList<>();
+        for (JsonNode subset : project.kubectlJson("get", "endpoints", "sentiment-api", "-n", NS).path("subsets")) {
+            subset.path(kind).forEach(a -> ips.add(a.get("ip").asText()));
+        }
+        return ips;
     }
 
     @Test
