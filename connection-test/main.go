@@ -65,7 +65,7 @@ func check(target string, timeout time.Duration, log io.Writer) (string, bool) {
 	last := "no attempt finished"
 	for attempt := 1; ; attempt++ {
 		status, excerpt, err := get(ctx, client, target)
-		elapsed := time.Since(start).Round(100 * time.Millisecond)
+		elapsed := time.Since(start).Round(time.Millisecond)
 		switch {
 		case err == nil && status == http.StatusOK:
 			return fmt.Sprintf("connection-test: PASS %s answered 200 on attempt %d after %s", target, attempt, elapsed), true
