@@ -253,12 +253,27 @@ class RealPodsIT {
     }
 
     /**
-     * No ready endpoint behind the Service (no replica): the test retries until its own timeout,
-     * counted from its start, and fails with its own last line, before the Job's deadline.
+     * No endpoint behind the Service (no replica): the test retries until its own timeout,
+     * counted from its start, and fails with its own last line, before the Job's deadline. The
+     * replicas go first, without the test: a terminating pod still serves while it drains.
      */
     @Test
     @Order(201)
-    void withNoReadyEndpointTheTestRetriesUntilItsOwnTimeoutAndSaysSo() throws IOException {
+    void withNoEndpointTheTestRetriesUntilItsOwnTimeoutAndSaysSo() throws Exception {
+        try {
+            noEndpointUntilItsOwnTimeout();
+        } finally {
+            backToTheGoodVersion();
+        }
+    }
+
+    private static void noEndpointUntilItsOwnTimeout() throws Exception {
+        project.write("Pulumi.dev.yaml", stackFile.replace("  mlapi:connectionTest:\n", "  mlapi:replicas: 0\n  mlapi:connectionTest:\n    enabled: false\n"));
+        project.mlapi("up", "dev").assertOk("up dev with no replica and no test");
+        for (int i = 0; i < 60 && apiPods().size() > 0; i++) {
+            Thread.sleep(1000);
+        }
+        assertEquals(0, apiPods().size(), "the API's pods are gone");
         project.write("Pulumi.dev.yaml", stackFile.replace("  mlapi:connectionTest:\n", "  mlapi:replicas: 0\n  mlapi:connectionTest:\n    timeoutSeconds: 30\n"));
         Project.Result up = project.mlapi("up", "dev");
         assertNotEquals(0, up.exitCode(), "up fails:\n" + up.output());
@@ -276,7 +291,6 @@ class RealPodsIT {
         String logs = project.kubectl("logs", "-n", NS, "job/" + failed.at("/metadata/name").asText()).assertOk("test logs").output();
         assertTrue(logs.contains("connection-test: attempt 2 after"), "it asked again:\n" + logs);
         assertTrue(logs.contains("/selftest did not answer 200 within 30s"), logs);
-        backToTheGoodVersion();
     }
 
     @Test
