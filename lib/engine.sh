@@ -55,15 +55,16 @@ engine_run() { # up|preview|destroy|refresh|output stack [pulumi flags]
       program_build ;;
   esac
   pulumi_stack "$stack"
-  local config=()
-  if [[ -z ${MLAPI_KUBECONFIG:-} && $verb =~ ^(up|preview)$ ]] && local_image_stack "$stack"; then
-    config=(--config-file "$(local_image_config "$stack")")
+  local config=() pinned
+  if [[ -z ${MLAPI_KUBECONFIG:-} && $verb =~ ^(up|preview)$ ]]; then
+    pinned=$(local_image_config "$stack") || return 1
+    if [[ -n $pinned ]]; then config=(--config-file "$pinned"); fi
   fi
   case $verb in
     up)
       pulumi up --yes --skip-preview --non-interactive --stack "$stack" "${config[@]}" "$@"
       pulumi stack output --stack "$stack"
-      if ((${#config[@]})); then local_try "$stack"; fi ;;
+      if [[ -z ${MLAPI_KUBECONFIG:-} ]] && local_image_stack "$stack"; then local_try "$stack"; fi ;;
     preview) pulumi preview --non-interactive --diff --stack "$stack" "${config[@]}" "$@" ;;
     refresh) pulumi refresh --yes --non-interactive --stack "$stack" "$@" ;;
     destroy) program_build; pulumi destroy --yes --non-interactive --stack "$stack" "$@" ;;
@@ -81,15 +82,36 @@ local_image_stack() { # stack
     ! grep -qE "^[[:space:]]*digest:" "$project_dir/Pulumi.$1.yaml"
 }
 
-# Builds the reference API when its inputs changed, pushes it to the local registry, and prints
-# the path of a copy of the stack file that names the pushed image by digest. The engine reads
-# the copy, so the stack file keeps following the newest build and stays unchanged in git.
+# A stack whose connection test uses the local build: it names none (the default is the local
+# registry's) or one in the local registry.
+local_conntest_stack() { # stack
+  local image
+  image=$(pulumi config get --stack "$1" --path mlapi:connectionTest.image 2>/dev/null) || image=""
+  [[ -z $image || $image == "$local_registry/"* ]]
+}
+
+# For a stack that follows the local builds (the reference API, the connection test): builds
+# what changed, pushes it to the local registry, and prints the path of a copy of the stack file
+# that names the pushed images by digest. The engine reads the copy, so the stack file keeps
+# following the newest build and stays unchanged in git. Prints nothing for a stack that follows
+# neither.
 local_image_config() { # stack
-  local ref pinned=$MLAPI_HOME/stacks/Pulumi.$1.yaml
-  ref=$(image_main build | tail -n 1)
-  mkdir -p "$MLAPI_HOME/stacks"
-  cp "$project_dir/Pulumi.$1.yaml" "$pinned"
-  pulumi config set --config-file "$pinned" --stack "$1" --path mlapi:image.digest "${ref##*@}" >&2
+  local ref pinned=$MLAPI_HOME/stacks/Pulumi.$1.yaml api=false conntest=false
+  local_image_stack "$1" && api=true
+  local_conntest_stack "$1" && conntest=true
+  [[ $api == true || $conntest == true ]] || return 0
+  mkdir -p "$MLAPI_HOME/stacks" && cp "$project_dir/Pulumi.$1.yaml" "$pinned" || return 1
+  if [[ $api == true ]]; then
+    ref=$(image_main build | tail -n 1)
+    [[ $ref == *@sha256:* ]] || { echo "up: the reference API's image was not built and pushed" >&2; return 1; }
+    pulumi config set --config-file "$pinned" --stack "$1" --path mlapi:image.digest "${ref##*@}" >&2 || return 1
+  fi
+  if [[ $conntest == true ]]; then
+    ref=$(image_main connection-test | tail -n 1)
+    [[ $ref == *@sha256:* ]] || { echo "up: the connection test's image was not built and pushed" >&2; return 1; }
+    pulumi config set --config-file "$pinned" --stack "$1" --path mlapi:connectionTest.image \
+      "$local_registry/$conntest_repository@${ref##*@}" >&2 || return 1
+  fi
   echo "$pinned"
 }
 

@@ -35,6 +35,8 @@ image_settings() {
   # The image's timestamps (SOURCE_DATE_EPOCH): fixed, so they do not make two builds differ.
   # Not the build time; 2026-01-01T00:00:00Z.
   image_epoch=1767225600
+  conntest_source=$project_dir/connection-test
+  conntest_repository=mlapi/connection-test
 }
 image_settings
 
@@ -357,17 +359,25 @@ image_pack() { # layer.tar layout
 # registry) and prints its reference by digest. Blobs the registry has are not sent again. The
 # digest is the layout's: --preserve-digests fails rather than convert the manifest.
 image_push() {
-  local registry=${1:?usage: image_push <registry-host:port>} digest_file
+  local registry=${1:?usage: image_push <registry-host:port>}
   # Not the key again after a build: sources edited meanwhile must not change what is pushed.
   [[ -n ${image_layout:-} ]] || image_locate
-  [[ -f $image_layout/index.json ]] || { echo "image: $image_layout is not built" >&2; return 1; }
+  image_copy "$image_layout" "docker://$registry/$image_repository:$image_tag" --dest-tls-verify=false |
+    sed "s|^|$registry/$image_repository@|"
+}
+
+# image_copy <layout> <destination> [skopeo options]: copies a built layout's image, digest
+# unchanged, and prints that digest.
+image_copy() { # layout destination [options]
+  local layout=$1 destination=$2 digest_file; shift 2
+  [[ -f $layout/index.json ]] || { echo "image: $layout is not built" >&2; return 1; }
   digest_file=$(mktemp)
-  # A local layout to a loopback registry: no signature policy to apply.
-  if ! skopeo --insecure-policy copy --quiet --preserve-digests --dest-tls-verify=false --digestfile "$digest_file" \
-    "oci:$image_layout:latest" "docker://$registry/$image_repository:$image_tag" >&2; then
+  # A local layout as the source: no signature policy to apply.
+  if ! skopeo --insecure-policy copy --quiet --preserve-digests --digestfile "$digest_file" "$@" \
+    "oci:$layout:latest" "$destination" >&2; then
     rm -f "$digest_file"; return 1
   fi
-  echo "$registry/$image_repository@$(cat "$digest_file")"
+  echo "$(cat "$digest_file")"
   rm -f "$digest_file"
 }
 
@@ -399,6 +409,9 @@ YAML
 
 # ./mlapi image build: the image (when its inputs changed), the registry (when it is not running),
 # a push; the last line on stdout is the reference by digest. Progress goes to stderr.
+# ./mlapi image connection-test [REPOSITORY]: the same for the connection test's image; with a
+# repository (ghcr.io/acme/mlapi-connection-test, say), also a copy there, digest unchanged, with
+# the credentials skopeo finds (skopeo login), and that copy's reference last.
 image_main() {
   case "${1:-}" in
     build)
@@ -406,6 +419,99 @@ image_main() {
       "$project_dir/tools/build" registry
       registry_start
       image_push "127.0.0.1:$registry_port" ;;
-    *) echo "usage: ./mlapi image build" >&2; return 2 ;;
+    connection-test)
+      conntest_build
+      "$project_dir/tools/build" registry
+      registry_start
+      conntest_push "127.0.0.1:$registry_port" || return 1
+      if [[ -n ${2:-} ]]; then
+        image_copy "$conntest_layout" "docker://$2:$conntest_tag" | sed "s|^|$2@|"
+      fi ;;
+    *) echo "usage: ./mlapi image build | ./mlapi image connection-test [REPOSITORY]" >&2; return 2 ;;
   esac
+}
+
+# The connection test's image (connection-test/): one static Go program, standard library only,
+# in one layer FROM scratch. Built with the toolchain connection-test/go.mod names (the machine's
+# Go when it is that version, else the module proxy's), -trimpath and no build id from the
+# machine, into a layer of fixed times and owners: the same sources give the same digest on any
+# machine, so the digest a stack file names can be checked by building it again.
+conntest_toolchain() {
+  sed -n 's/^toolchain[[:space:]]\+//p' "$conntest_source/go.mod"
+}
+
+# 16 hex digits of sha256 over the sources, the toolchain, the architecture, the fixed time and
+# the functions that build and pack it.
+conntest_key() {
+  { (cd "$conntest_source" && LC_ALL=C sha256sum go.mod ./*.go)
+    echo "$(conntest_toolchain) $image_arch $image_epoch"
+    tar --version | head -n 1
+    umoci --version
+    declare -f conntest_build conntest_compile conntest_pack image_tar image_new_layout image_add_layer; } | sha256sum | cut -c1-16
+}
+
+conntest_locate() {
+  conntest_tag=$(conntest_key)
+  conntest_layout=$image_cache/connection-test-$conntest_tag
+}
+
+# conntest_build: the image's OCI layout for the current sources, built (tests first) when it is
+# not in the cache; sets conntest_tag and conntest_layout.
+conntest_build() {
+  conntest_locate
+  [[ -f $conntest_layout/index.json ]] && return 0
+  if [[ $image_arch == unsupported ]]; then echo "image: no build for $(uname -m)" >&2; return 1; fi
+  need_packages umoci:umoci skopeo:skopeo || return 1
+  mkdir -p "$image_cache" || return 1
+  (
+    local key=$conntest_tag
+    exec {lock}>"$image_cache/.connection-test-$key.lock"
+    flock "$lock" || exit 1
+    [[ -f $conntest_layout/index.json ]] && exit 0
+    local work=$image_cache/.build-connection-test-$key-$$ start=$SECONDS
+    trap 'rm -rf "$work"' EXIT
+    umask 022
+    echo "image: building connection-test-$key ..." >&2
+    rm -rf "$work" && mkdir -p "$work/src" "$work/rootfs" || exit 1
+    cp "$conntest_source/go.mod" "$conntest_source"/*.go "$work/src/" || exit 1
+    conntest_source=$work/src
+    [[ $(conntest_key) == "$key" ]] || { echo "image: connection-test/ changed as the build started; run it again" >&2; exit 1; }
+    conntest_compile "$work/src" "$work/rootfs/connection-test" || exit 1
+    conntest_pack "$work/rootfs" "$work/layout" || exit 1
+    mv -T "$work/layout" "$conntest_layout" || exit 1
+    echo "image: built connection-test-$key in $((SECONDS - start))s: $conntest_layout" >&2
+  )
+}
+
+# The program's tests, then a static binary. Only the standard library: nothing to download but
+# the toolchain, when the machine's Go is not the pinned one.
+conntest_compile() { # source binary
+  (
+    cd "$1" || exit 1
+    export GOTOOLCHAIN=$(conntest_toolchain) GOFLAGS="-mod=readonly -buildvcs=false" CGO_ENABLED=0
+    go test -count=1 ./... >&2 || exit 1
+    GOOS=linux GOARCH=$image_arch go build -trimpath -ldflags "-s -w -buildid=" -o "$2" . || exit 1
+    chmod 0755 "$2" && touch --date="@$image_epoch" "$2"
+  )
+}
+
+# One layer holding /connection-test, owned by root, the fixed time; it runs as nobody.
+conntest_pack() { # rootfs layout
+  local created
+  created=$(date -u -d "@$image_epoch" +%Y-%m-%dT%H:%M:%SZ)
+  printf 'connection-test\0' | image_tar "$1" "$1.tar" || return 1
+  image_new_layout "$2" || return 1
+  image_add_layer "$2" "$1.tar" "lib/image.sh: connection-test/, go build -trimpath" || return 1
+  umoci config --image "$2:latest" --no-history --created "$created" --os linux --architecture "$image_arch" \
+    --config.user 65534:65534 --config.entrypoint /connection-test \
+    --config.label org.opencontainers.image.title=mlapi-connection-test || return 1
+  umoci gc --layout "$2"
+}
+
+# conntest_push <registry-host:port>: as image_push, for the connection test's image.
+conntest_push() {
+  local registry=${1:?usage: conntest_push <registry-host:port>}
+  [[ -n ${conntest_layout:-} ]] || conntest_locate
+  image_copy "$conntest_layout" "docker://$registry/$conntest_repository:$conntest_tag" --dest-tls-verify=false |
+    sed "s|^|$registry/$conntest_repository@|"
 }

@@ -225,10 +225,8 @@ final class AppDeployment {
                 .volumes(volumes);
         Inputs.ifAny(c.image().pullSecrets().stream()
                 .map(s -> LocalObjectReferenceArgs.builder().name(s).build()).toList(), pod::imagePullSecrets);
-        Inputs.ifAny(nodeSelector(c), pod::nodeSelector);
-        Inputs.ifAny(tolerations(c), pod::tolerations);
+        place(pod, c, wantsGpu(c));
         Inputs.ifAny(spread(c.scheduling(), labels), pod::topologySpreadConstraints);
-        affinity(c.scheduling()).ifPresent(pod::affinity);
         return pod.build();
     }
 
@@ -276,17 +274,28 @@ final class AppDeployment {
         return c.resources().gpu() != null && c.resources().gpu() > 0;
     }
 
-    private static Map<String, String> nodeSelector(MlApiConfig c) {
+    /**
+     * The nodes a pod of the API may run on: the scheduling config's selector, tolerations and
+     * required affinity, and with {@code gpu} the GPU nodes' selector and tolerations. The
+     * connection test takes the same without the GPU: it lands where the API's images can be pulled.
+     */
+    static void place(PodSpecArgs.Builder pod, MlApiConfig c, boolean gpu) {
+        Inputs.ifAny(nodeSelector(c, gpu), pod::nodeSelector);
+        Inputs.ifAny(tolerations(c, gpu), pod::tolerations);
+        affinity(c.scheduling()).ifPresent(pod::affinity);
+    }
+
+    private static Map<String, String> nodeSelector(MlApiConfig c, boolean gpu) {
         Map<String, String> selector = new TreeMap<>(c.scheduling().nodeSelector());
-        if (wantsGpu(c)) {
+        if (gpu) {
             selector.putAll(c.scheduling().gpuNodeSelector());
         }
         return selector;
     }
 
-    private static List<TolerationArgs> tolerations(MlApiConfig c) {
+    private static List<TolerationArgs> tolerations(MlApiConfig c, boolean gpu) {
         List<MlApiConfig.Toleration> all = new ArrayList<>(c.scheduling().tolerations());
-        if (wantsGpu(c)) {
+        if (gpu) {
             all.addAll(c.scheduling().gpuTolerations());
         }
         return all.stream().map(AppDeployment::toleration).toList();

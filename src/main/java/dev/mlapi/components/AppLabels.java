@@ -68,6 +68,7 @@ final class AppLabels {
 
     /** In-cluster DNS name of a Service of this app. */
     static String serviceUrl(String service, String namespace, int port) {
-        return "http://" + service + "." + namespace + ".svc.cluster.local" + (port == 80 ? "" : ":" + port);
+        // No cluster domain: it is each cluster's choice, and the pods' DNS search list completes the name.
+        return "http://" + service + "." + namespace + ".svc" + (port == 80 ? "" : ":" + port);
     }
 }

@@ -23,7 +23,12 @@ record AppScope(MlApiConfig config, AppLabels labels, Output<String> namespace, 
 
     /** Options for an object an operator acts on: up fails if it has not within {@link #OPERATOR_AWAIT}. */
     CustomResourceOptions operatorOptions(Resource... dependsOn) {
-        return child(dependsOn).customTimeouts(CustomTimeouts.builder().create(OPERATOR_AWAIT).update(OPERATOR_AWAIT).build()).build();
+        return awaitedOptions(OPERATOR_AWAIT, dependsOn);
+    }
+
+    /** Options for a child the engine waits for: up fails if it is not ready within {@code await}. */
+    CustomResourceOptions awaitedOptions(Duration await, Resource... dependsOn) {
+        return child(dependsOn).customTimeouts(CustomTimeouts.builder().create(await).update(await).build()).build();
     }
 
     private CustomResourceOptions.Builder child(Resource... dependsOn) {

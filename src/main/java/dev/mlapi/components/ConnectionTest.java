@@ -14,23 +14,26 @@ import com.pulumi.kubernetes.meta.v1.inputs.ObjectMetaArgs;
 import com.pulumi.resources.Resource;
 import dev.mlapi.config.KubernetesNames;
 import dev.mlapi.config.MlApiConfig;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * The chart's {@code helm test}, run by every deployment: after the Deployment is ready, a Job
- * asks the Service for the readiness endpoint from inside the namespace. It proves that the
- * Service name resolves, that it selects ready pods, and that the API answers 200 through it.
- * The Job's name carries a hash of the image and config, so any change runs it again; the
- * engine waits for it and fails the update when it fails.
+ * asks the Service for {@code connectionTest.path} from inside the namespace, with the
+ * project's small test program (connection-test/, its own image by digest: the API's image
+ * needs no HTTP client). It proves that the Service name resolves, that it selects ready pods,
+ * and that the API answers 200 through it. The Job's name carries a hash of the image and
+ * config, so any change runs it again; the engine waits for it and fails the update when it
+ * fails. The finished Job stays, with its pod's log, until that change replaces it: a TTL
+ * would delete it behind the engine, and every refresh-preview would plan it again.
  */
 final class ConnectionTest {
-    private static final String SCRIPT = readScript();
+    /** Time for the Job's pod to be scheduled and its image pulled, before the program's own limit starts. */
+    static final int START_ALLOWANCE_SECONDS = 120;
+    /** The engine's wait beyond the Job's deadline, so that the Job fails first, with its own reason. */
+    private static final int AWAIT_MARGIN_SECONDS = 30;
 
     private ConnectionTest() {}
 
@@ -42,7 +45,6 @@ final class ConnectionTest {
         String name = scope.labels().objectName("test-" + KubernetesNames.sha256Hex(c.toString()).substring(0, 8));
         Output<String> url = scope.namespace().applyValue(ns ->
                 AppLabels.serviceUrl(scope.labels().name(), ns, c.service().port()) + c.connectionTest().pathOr(c.probes().readinessPath()));
-        int timeout = c.connectionTest().timeoutSeconds();
         var pod = PodSpecArgs.builder()
                 .restartPolicy("Never")
                 .automountServiceAccountToken(false)
@@ -50,40 +52,43 @@ final class ConnectionTest {
                 .securityContext(PodSecurity.pod(c.securityContext()))
                 .containers(ContainerArgs.builder()
                         .name("connection-test")
-                        // The API's own image: it has Python, and it is already on the nodes.
-                        .image(c.image().reference())
-                        .imagePullPolicy(c.image().pullPolicy())
-                        .command("python3", "-c", SCRIPT)
-                        .args(url.applyValue(u -> List.of(u, Integer.toString(timeout - 10))))
+                        .image(c.connectionTest().image())
+                        // By digest: what is on the node is what was asked for.
+                        .imagePullPolicy("IfNotPresent")
+                        .args(url.applyValue(u -> List.of(u, Integer.toString(c.connectionTest().timeoutSeconds()))))
                         .resources(ResourceRequirementsArgs.builder()
-                                .requests(Map.of("cpu", "10m", "memory", "32Mi", "ephemeral-storage", "16Mi"))
-                                .limits(Map.of("cpu", "200m", "memory", "128Mi", "ephemeral-storage", "128Mi"))
+                                .requests(Map.of("cpu", "10m", "memory", "16Mi", "ephemeral-storage", "1Mi"))
+                                .limits(Map.of("cpu", "100m", "memory", "32Mi", "ephemeral-storage", "16Mi"))
                                 .build())
                         .securityContext(PodSecurity.container())
                         .volumeMounts(PodSecurity.tmpMount())
                         .build())
-                .volumes(PodSecurity.tmpVolume("64Mi"));
+                .volumes(PodSecurity.tmpVolume("1Mi"));
+        // The API's nodes, whose registries and pull secrets it can use; not the GPU nodes: it needs none.
+        AppDeployment.place(pod, c, false);
         Inputs.ifAny(c.image().pullSecrets().stream()
                 .map(s -> LocalObjectReferenceArgs.builder().name(s).build()).toList(), pod::imagePullSecrets);
         return Optional.of(new Job(name, JobArgs.builder()
                 .metadata(scope.workloadMetadata(name, AppLabels.CONNECTION_TEST))
                 .spec(JobSpecArgs.builder()
-                        .backoffLimit(1)
-                        .activeDeadlineSeconds(timeout)
-                        .ttlSecondsAfterFinished(c.connectionTest().ttlSecondsAfterFinished())
+                        // The program retries until its limit; a second pod would only repeat its verdict.
+                        .backoffLimit(0)
+                        .activeDeadlineSeconds(activeDeadlineSeconds(c))
                         .template(PodTemplateSpecArgs.builder()
                                 .metadata(ObjectMetaArgs.builder().labels(scope.labels().workload(AppLabels.CONNECTION_TEST)).build())
                                 .spec(pod.build())
                                 .build())
                         .build())
-                .build(), scope.options(deployment, service)));
+                .build(), scope.awaitedOptions(awaitTimeout(c), deployment, service)));
     }
 
-    private static String readScript() {
-        try (InputStream in = ConnectionTest.class.getResourceAsStream("connection_test.py")) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** The program's limit starts with its process; the Job's covers the pod's scheduling and image pull too. */
+    private static int activeDeadlineSeconds(MlApiConfig c) {
+        return c.connectionTest().timeoutSeconds() + START_ALLOWANCE_SECONDS;
+    }
+
+    /** The engine's wait for the Job. */
+    static Duration awaitTimeout(MlApiConfig c) {
+        return Duration.ofSeconds(activeDeadlineSeconds(c) + AWAIT_MARGIN_SECONDS);
     }
 }

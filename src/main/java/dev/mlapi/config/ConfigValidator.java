@@ -38,6 +38,9 @@ final class ConfigValidator {
     private static final int MAX_REPLICAS = 1000;
     private static final int MAX_MODEL_LOAD_SECONDS = 2 * 3600;
     private static final int MAX_DRAIN_SECONDS = 300;
+    // The connection test runs against a Deployment already ready: its Service's endpoints settle in seconds.
+    private static final int MIN_CONNECTION_TEST_SECONDS = 30;
+    private static final int MAX_CONNECTION_TEST_SECONDS = 900;
 
     private static final Pattern SECRET_ARN = Pattern.compile("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:[A-Za-z0-9/_+=.@-]+$");
     private static final Pattern SEALED = Pattern.compile("^[A-Za-z0-9+/]{64,}={0,2}$");
@@ -96,13 +99,29 @@ final class ConfigValidator {
         networkPolicy(c);
         modelCache(c.modelCache(), c.namespace());
         mountPaths(c);
-        positive("connectionTest.timeoutSeconds", c.connectionTest().timeoutSeconds(), "mlapi:connectionTest.timeoutSeconds: 120");
-        if (c.connectionTest().path() != null) {
-            check(c.connectionTest().path().startsWith("/"), "connectionTest.path", "must be an HTTP path starting with /", "mlapi:connectionTest.path: /selftest");
-        }
-        check(c.connectionTest().ttlSecondsAfterFinished() >= 0, "connectionTest.ttlSecondsAfterFinished", "must not be negative", "mlapi:connectionTest.ttlSecondsAfterFinished: 3600");
+        connectionTest(c.connectionTest());
         securityContext(c.securityContext());
         return problems;
+    }
+
+    private void connectionTest(MlApiConfig.ConnectionTest t) {
+        Integer timeout = t.timeoutSeconds();
+        check(timeout != null && timeout >= MIN_CONNECTION_TEST_SECONDS && timeout <= MAX_CONNECTION_TEST_SECONDS, "connectionTest.timeoutSeconds",
+                timeout + " is not " + MIN_CONNECTION_TEST_SECONDS + " to " + MAX_CONNECTION_TEST_SECONDS + " seconds: the test waits that long for the Service"
+                        + " to answer 200; less can fail while its endpoints settle, more keeps a failed deployment waiting",
+                "mlapi:connectionTest.timeoutSeconds: 120");
+        if (t.path() != null) {
+            check(t.path().startsWith("/"), "connectionTest.path", "must be an HTTP path starting with /", "mlapi:connectionTest.path: /selftest");
+        }
+        check(t.ttlSecondsAfterFinished() == null, "connectionTest.ttlSecondsAfterFinished", "is no longer a setting: a Job deleted by its TTL is planned"
+                + " again by every preview --refresh --expect-no-changes, a false drift; the finished Job now stays, with its pod's log, until the next"
+                + " change replaces it. Remove this line", "mlapi:connectionTest: {path: /selftest}");
+        String image = t.image() == null ? "" : t.image();
+        int at = image.indexOf('@');
+        check(at > 0 && REPOSITORY.matcher(image.substring(0, at)).matches() && DIGEST.matcher(image.substring(at + 1)).matches(), "connectionTest.image",
+                "'" + image + "' is not pinned by digest (repository@sha256: and 64 lower-case hex digits); ./mlapi image connection-test <repository>"
+                        + " publishes the project's build and prints its reference",
+                "mlapi:connectionTest.image: ghcr.io/acme/mlapi-connection-test@" + DIGEST_EXAMPLE.substring(DIGEST_EXAMPLE.indexOf("sha256:")));
     }
 
     private void namespace(MlApiConfig.Namespace ns) {

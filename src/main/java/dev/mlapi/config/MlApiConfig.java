@@ -182,8 +182,11 @@ public record MlApiConfig(
     /**
      * The Job that calls the API through its Service after each deployment. {@code path} is what
      * it asks for: the readiness path unless set, or a path that exercises the model end to end.
+     * {@code image} is the project's test program (connection-test/), by digest.
+     * {@code ttlSecondsAfterFinished} is no longer a setting; it is read only to refuse it with
+     * the reason.
      */
-    public record ConnectionTest(Boolean enabled, String path, Integer ttlSecondsAfterFinished, Integer timeoutSeconds) {
+    public record ConnectionTest(Boolean enabled, String path, Integer ttlSecondsAfterFinished, Integer timeoutSeconds, String image) {
         public String pathOr(String readinessPath) {
             return path != null ? path : readinessPath;
         }

@@ -22,7 +22,7 @@ final class Project {
     static final String TEST_PASSPHRASE = "e2e-test-passphrase";
     private static final JsonMapper JSON = new JsonMapper();
     private static final List<String> COPIED = List.of("mlapi", "lib", "tools", "pom.xml", "src", "Pulumi.yaml",
-            "Pulumi.dev.yaml", "Pulumi.staging.yaml", "Pulumi.production.yaml", "target/mlapi.jar", ".tools", "reference-api");
+            "Pulumi.dev.yaml", "Pulumi.staging.yaml", "Pulumi.production.yaml", "target/mlapi.jar", ".tools", "reference-api", "connection-test");
 
     final Path dir;
     final Path home;

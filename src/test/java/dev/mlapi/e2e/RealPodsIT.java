@@ -9,10 +9,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -36,6 +41,8 @@ class RealPodsIT {
     private static final JsonMapper JSON = new JsonMapper();
     private static final String NS = "sentiment-api-dev";
     private static final int PORT = Project.port(24443);
+    private static final String CONNECTION_TEST_IMAGE = "registry.mlapi.local/mlapi/connection-test";
+    private static String connectionTestDigest;
     private static Project project;
     private static String stackFile;
 
@@ -99,15 +106,21 @@ class RealPodsIT {
 
     @Test
     @Order(2)
-    void theConnectionTestCallsTheServiceByItsDnsName() {
+    void theConnectionTestCallsTheServiceByItsDnsNameFromItsOwnImage() {
         JsonNode jobs = project.kubectlJson("get", "jobs", "-n", NS, "-l", "app.kubernetes.io/component=connection-test");
         assertEquals(1, jobs.get("items").size(), jobs.toString());
         assertEquals(1, jobs.at("/items/0/status/succeeded").asInt(), jobs.toString());
         String job = jobs.at("/items/0/metadata/name").asText();
-        String logs = project.kubectl("logs", "-n", NS, "job/" + job).assertOk("connection test logs").output();
-        assertTrue(logs.contains("http://sentiment-api.sentiment-api-dev.svc.cluster.local/selftest answered 200"), logs);
-        // The API saw the call: its access log has a request that did not come from the kubelet's probes.
+        // The test's own image, the build up pushed, by digest; not the API's, which needs no HTTP client for it.
+        String image = jobs.at("/items/0/spec/template/spec/containers/0/image").asText();
+        assertEquals(CONNECTION_TEST_IMAGE + "@" + builtConnectionTestDigest(), image);
         JsonNode testPod = project.kubectlJson("get", "pods", "-n", NS, "-l", "job-name=" + job).at("/items/0");
+        assertTrue(testPod.at("/status/containerStatuses/0/imageID").asText().endsWith(builtConnectionTestDigest()), testPod.at("/status").toString());
+        assertFalse(testPod.at("/spec/containers/0").has("command"), "the image's own entrypoint runs");
+        assertFalse(onlyApiPod().at("/status/containerStatuses/0/imageID").asText().endsWith(builtConnectionTestDigest()));
+        String logs = project.kubectl("logs", "-n", NS, "job/" + job).assertOk("connection test logs").output();
+        assertTrue(logs.contains("connection-test: PASS http://sentiment-api.sentiment-api-dev.svc/selftest answered 200"), logs);
+        // The API saw the call: its access log has a request that did not come from the kubelet's probes.
         String apiLogs = project.kubectl("logs", "-n", NS, "deployment/sentiment-api", "-c", "api").output();
         assertTrue(apiLogs.contains(testPod.at("/status/podIP").asText()), "the test pod's address is in the API's access log:\n" + apiLogs);
     }
@@ -195,7 +208,9 @@ class RealPodsIT {
         assertNotEquals(0, up.exitCode(), "up fails:\n" + up.output());
         assertTrue(up.output().contains("sentiment-api-test-"), "the failing object is the connection test:\n" + up.output());
         String logs = project.kubectl("logs", "-n", NS, "-l", "app.kubernetes.io/component=connection-test", "--tail", "20").output();
-        assertTrue(logs.contains("/selftest answered 500"), "the test saw the API's 500:\n" + logs);
+        // At once, with the API's own words: a 500 is not worth waiting for.
+        assertTrue(logs.contains("/selftest answered 500 on attempt 1 after"), "the test saw the API's 500:\n" + logs);
+        assertTrue(logs.contains("prediction failed (fail-predict test switch)"), "with the start of the body:\n" + logs);
         backToTheGoodVersion();
     }
 
@@ -210,6 +225,73 @@ class RealPodsIT {
         project.mlapi("promote", "dev", "staging").assertOk("promote dev staging");
         assertTrue(project.read("Pulumi.staging.yaml").contains("digest: " + digest), "staging now names the digest dev's pod runs: " + digest);
         project.write("Pulumi.staging.yaml", staging);
+    }
+
+    /**
+     * The build is reproducible: the digest up pushed is the one the defaults name for the local
+     * cluster and that staging and production name where it is published. The image is one
+     * layer holding the program alone: nothing of the API's image, no shell, no Python.
+     */
+    @Test
+    @Order(200)
+    void theConnectionTestImageIsOneProgramWhoseDigestTheCommittedConfigNames() throws Exception {
+        String digest = builtConnectionTestDigest();
+        String defaults = project.read("src/main/resources/dev/mlapi/config/defaults.yaml");
+        assertTrue(defaults.contains("image: " + CONNECTION_TEST_IMAGE + "@" + digest), "defaults.yaml names the build " + digest);
+        for (String stack : List.of("staging", "production")) {
+            assertTrue(project.read("Pulumi." + stack + ".yaml").contains("image: ghcr.io/acme/mlapi-connection-test@" + digest),
+                    stack + " names the published build " + digest);
+        }
+        String registry = "http://127.0.0.1:" + (PORT + 4) + "/v2/mlapi/connection-test/";
+        JsonNode manifest = JSON.readTree(get(registry + "manifests/" + digest, "application/vnd.oci.image.manifest.v1+json"));
+        assertEquals(1, manifest.get("layers").size(), manifest.toString());
+        Path layer = project.dir.resolve("connection-test-layer.tar.gz");
+        Files.write(layer, getBytes(registry + "blobs/" + manifest.at("/layers/0/digest").asText()));
+        assertEquals("connection-test", run("tar", "-tzf", layer.toString()).strip(), "the layer holds the program alone");
+        JsonNode config = JSON.readTree(get(registry + "blobs/" + manifest.at("/config/digest").asText(), "*/*"));
+        assertEquals("[\"/connection-test\"]", config.at("/config/Entrypoint").toString());
+    }
+
+    /**
+     * No endpoint behind the Service (no replica): the test retries until its own timeout,
+     * counted from its start, and fails with its own last line, before the Job's deadline. The
+     * replicas go first, without the test: a terminating pod still serves while it drains.
+     */
+    @Test
+    @Order(201)
+    void whileTheServiceAnswers503TheTestRetriesUntilItsOwnTimeoutAndSaysSo() throws Exception {
+        try {
+            unavailableUntilItsOwnTimeout();
+        } finally {
+            backToTheGoodVersion();
+        }
+    }
+
+    /**
+     * Pods ready by their probes (on /healthz) while the path the test asks for answers 503, as a
+     * Service does before its endpoints settle: the test keeps asking until its own timeout.
+     */
+    private static void unavailableUntilItsOwnTimeout() throws Exception {
+        project.write("Pulumi.dev.yaml", stackFile
+                .replace("  mlapi:env:\n", "  mlapi:env:\n    MLAPI_TEST_SWITCHES: fail-ready\n")
+                .replace("    startupPath: /ready", "    startupPath: /healthz\n    readinessPath: /healthz")
+                .replace("  mlapi:connectionTest:\n    path: /selftest", "  mlapi:connectionTest:\n    path: /ready\n    timeoutSeconds: 30"));
+        Project.Result up = project.mlapi("up", "dev");
+        assertNotEquals(0, up.exitCode(), "up fails:\n" + up.output());
+        assertTrue(up.output().contains("sentiment-api-test-"), "the failing object is the connection test:\n" + up.output());
+        JsonNode failed = null;
+        for (JsonNode job : project.kubectlJson("get", "jobs", "-n", NS, "-l", "app.kubernetes.io/component=connection-test").get("items")) {
+            if (job.at("/status/failed").asInt() > 0) {
+                failed = job;
+            }
+        }
+        assertTrue(failed != null, "a failed connection-test Job");
+        assertEquals(150, failed.at("/spec/activeDeadlineSeconds").asInt(), "30 s for the program, 120 s to schedule and pull");
+        String reasons = failed.at("/status/conditions").toString();
+        assertFalse(reasons.contains("DeadlineExceeded"), "the program ended it, not the Job's deadline: " + reasons);
+        String logs = project.kubectl("logs", "-n", NS, "job/" + failed.at("/metadata/name").asText()).assertOk("test logs").output();
+        assertTrue(logs.contains("connection-test: attempt 2 after"), "it asked again:\n" + logs);
+        assertTrue(logs.contains("/ready did not answer 200 within 30s"), logs);
     }
 
     @Test
@@ -367,6 +449,34 @@ class RealPodsIT {
         });
         assertEquals(1, pods.size(), () -> pods.stream().map(p -> p.at("/metadata/name").asText()).toList().toString());
         return pods.get(0);
+    }
+
+    /** The digest of the connection test's image as the project builds it now (a cached build costs a hash). */
+    private static String builtConnectionTestDigest() {
+        if (connectionTestDigest == null) {
+            String out = project.mlapi("image", "connection-test").assertOk("image connection-test").output().strip();
+            String last = out.substring(out.lastIndexOf('\n') + 1);
+            assertTrue(last.matches("127\\.0\\.0\\.1:\\d+/mlapi/connection-test@sha256:[0-9a-f]{64}"), out);
+            connectionTestDigest = last.substring(last.indexOf('@') + 1);
+        }
+        return connectionTestDigest;
+    }
+
+    private static String get(String url, String accept) throws IOException, InterruptedException {
+        return new String(getBytes(url, accept), StandardCharsets.UTF_8);
+    }
+
+    private static byte[] getBytes(String url) throws IOException, InterruptedException {
+        return getBytes(url, "*/*");
+    }
+
+    /** One request to the cluster's registry on loopback. */
+    private static byte[] getBytes(String url, String accept) throws IOException, InterruptedException {
+        HttpResponse<byte[]> response = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build()
+                .send(HttpRequest.newBuilder(URI.create(url)).header("Accept", accept).timeout(Duration.ofSeconds(10)).build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, response.statusCode(), url);
+        return response.body();
     }
 
     private static JsonNode apiPods() {
