@@ -73,6 +73,8 @@ func check(target string, timeout time.Duration, log io.Writer) (string, bool) {
 			return fmt.Sprintf("connection-test: FAIL %s answered %d on attempt %d after %s: %s", target, status, attempt, elapsed, excerpt), false
 		case err == nil:
 			last = fmt.Sprintf("answered 503: %s", excerpt)
+		case ctx.Err() != nil && attempt > 1:
+			// The overall limit cut this attempt short: the one before says why it did not pass.
 		default:
 			last = err.Error()
 		}

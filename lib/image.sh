@@ -447,7 +447,7 @@ conntest_key() {
     echo "$(conntest_toolchain) $image_arch $image_epoch"
     tar --version | head -n 1
     umoci --version
-    declare -f conntest_build conntest_compile conntest_pack image_tar image_new_layout image_add_layer; } | sha256sum | cut -c1-16
+    declare -f conntest_build conntest_compile conntest_go_env conntest_pack image_tar image_new_layout image_add_layer; } | sha256sum | cut -c1-16
 }
 
 conntest_locate() {
@@ -455,7 +455,7 @@ conntest_locate() {
   conntest_layout=$image_cache/connection-test-$conntest_tag
 }
 
-# conntest_build: the image's OCI layout for the current sources, built (tests first) when it is
+# conntest_build: the image's OCI layout for the current sources, built when it is
 # not in the cache; sets conntest_tag and conntest_layout.
 conntest_build() {
   conntest_locate
@@ -483,16 +483,24 @@ conntest_build() {
   )
 }
 
-# The program's tests, then a static binary. Only the standard library: nothing to download but
-# the toolchain, when the machine's Go is not the pinned one.
+# A static binary. Only the standard library: nothing to download but the toolchain, when the
+# machine's Go is not the pinned one.
 conntest_compile() { # source binary
   (
     cd "$1" || exit 1
-    export GOTOOLCHAIN=$(conntest_toolchain) GOFLAGS="-mod=readonly -buildvcs=false" CGO_ENABLED=0
-    go test -count=1 ./... >&2 || exit 1
+    conntest_go_env
     GOOS=linux GOARCH=$image_arch go build -trimpath -ldflags "-s -w -buildid=" -o "$2" . || exit 1
     chmod 0755 "$2" && touch --date="@$image_epoch" "$2"
   )
+}
+
+conntest_go_env() {
+  export GOTOOLCHAIN=$(conntest_toolchain) GOFLAGS="-mod=readonly -buildvcs=false" CGO_ENABLED=0
+}
+
+# conntest_test: the program's own tests, with the toolchain that builds it (./mlapi test runs them).
+conntest_test() {
+  (cd "$conntest_source" && conntest_go_env && go test -count=1 ./...)
 }
 
 # One layer holding /connection-test, owned by root, the fixed time; it runs as nobody.
