@@ -94,21 +94,22 @@ final class AppDeployment {
     }
 
     /**
-     * Who owns spec.replicas under server-side apply. Autoscaled: the autoscaler. The apply
-     * always states a count (without one, a Deployment the stack scaled would fall back to 1
-     * when the field's owner drops it), minReplicas, which only a create uses: with the field
-     * ignored, the provider applies the live count while the stack still owns the field and
-     * leaves it out once the autoscaler has taken it. Not autoscaled: the stack, forcing its
-     * apply so that the count an autoscaler left (its controller then owns the field) is taken
-     * back instead of failing up with a conflict; the stack is the one author of this object.
-     * The engine deletes a removed autoscaler only after the Deployment's update, so an up that
-     * turns autoscaling off to a count the autoscaler would change (below its minimum, say) can
-     * see the autoscaler undo it in those seconds: turn it off at a count within its bounds.
+     * Who owns spec.replicas under server-side apply. Autoscaled: the autoscaler, and the
+     * manifest states no count (one there would fight it on every apply). The field is ignored
+     * rather than dropped: when autoscaling is turned on, the engine keeps the count the stack
+     * last applied and the provider applies the live count while the stack still owns the
+     * field, so the Deployment does not fall back to 1 before the autoscaler exists; once the
+     * autoscaler has taken the field, the provider leaves it out. Not autoscaled: the stack,
+     * forcing its apply so that the count an autoscaler left (its controller then owns the
+     * field) is taken back instead of failing up with a conflict; the stack is the one author
+     * of this object. The engine deletes a removed autoscaler only after the Deployment's
+     * update, so an up that turns autoscaling off to a count the autoscaler would change (below
+     * its minimum, say) can see the autoscaler undo it in those seconds: turn it off at a count
+     * within its bounds.
      */
     private static void replicas(MlApiConfig c, DeploymentSpecArgs.Builder spec, CustomResourceOptions.Builder options,
                                  Map<String, String> annotations) {
         if (c.autoscaling().enabled()) {
-            spec.replicas(c.autoscaling().minReplicas());
             options.ignoreChanges("spec.replicas");
         } else {
             spec.replicas(c.replicas());

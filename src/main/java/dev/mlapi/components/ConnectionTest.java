@@ -53,8 +53,8 @@ final class ConnectionTest {
                 .containers(ContainerArgs.builder()
                         .name("connection-test")
                         .image(c.connectionTest().image())
-                        // By digest: what is on the node is what was asked for.
-                        .imagePullPolicy("IfNotPresent")
+                        // As the API's: the kubelet checks the registry and its credentials on every start (by digest, no layer is fetched again).
+                        .imagePullPolicy("Always")
                         .args(url.applyValue(u -> List.of(u, Integer.toString(c.connectionTest().timeoutSeconds()))))
                         .resources(ResourceRequirementsArgs.builder()
                                 .requests(Map.of("cpu", "10m", "memory", "16Mi", "ephemeral-storage", "1Mi"))
