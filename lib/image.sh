@@ -354,16 +354,14 @@ image_pack() { # layer.tar layout
   umoci gc --layout "$layout"
 }
 
-# image_push <registry-host:port>: copies the image image_build built (or, when it did not run,
-# the one of the current inputs) to <registry>/mlapi/reference-api:<key> (plain HTTP: a loopback
-# registry) and prints its reference by digest. Blobs the registry has are not sent again. The
-# digest is the layout's: --preserve-digests fails rather than convert the manifest.
+# image_push <layout> <repository> <tag> <registry-host:port>: copies a built image to
+# <registry>/<repository>:<tag> (plain HTTP: a loopback registry) and prints its reference by
+# digest. Blobs the registry has are not sent again. The digest is the layout's:
+# --preserve-digests fails rather than convert the manifest. Callers pass what their build
+# located, not a key computed again: sources edited meanwhile must not change what is pushed.
 image_push() {
-  local registry=${1:?usage: image_push <registry-host:port>}
-  # Not the key again after a build: sources edited meanwhile must not change what is pushed.
-  [[ -n ${image_layout:-} ]] || image_locate
-  image_copy "$image_layout" "docker://$registry/$image_repository:$image_tag" --dest-tls-verify=false |
-    sed "s|^|$registry/$image_repository@|"
+  local layout=$1 repository=$2 tag=$3 registry=${4:?usage: image_push <layout> <repository> <tag> <registry-host:port>}
+  image_copy "$layout" "docker://$registry/$repository:$tag" --dest-tls-verify=false | sed "s|^|$registry/$repository@|"
 }
 
 # image_copy <layout> <destination> [skopeo options]: copies a built layout's image, digest
@@ -418,12 +416,12 @@ image_main() {
       image_build
       "$project_dir/tools/build" registry
       registry_start
-      image_push "127.0.0.1:$registry_port" ;;
+      image_push "$image_layout" "$image_repository" "$image_tag" "127.0.0.1:$registry_port" ;;
     connection-test)
       conntest_build
       "$project_dir/tools/build" registry
       registry_start
-      conntest_push "127.0.0.1:$registry_port" || return 1
+      image_push "$conntest_layout" "$conntest_repository" "$conntest_tag" "127.0.0.1:$registry_port" || return 1
       if [[ -n ${2:-} ]]; then
         image_copy "$conntest_layout" "docker://$2:$conntest_tag" | sed "s|^|$2@|"
       fi ;;
@@ -516,10 +514,3 @@ conntest_pack() { # rootfs layout
   umoci gc --layout "$2"
 }
 
-# conntest_push <registry-host:port>: as image_push, for the connection test's image.
-conntest_push() {
-  local registry=${1:?usage: conntest_push <registry-host:port>}
-  [[ -n ${conntest_layout:-} ]] || conntest_locate
-  image_copy "$conntest_layout" "docker://$registry/$conntest_repository:$conntest_tag" --dest-tls-verify=false |
-    sed "s|^|$registry/$conntest_repository@|"
-}
