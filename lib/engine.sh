@@ -5,19 +5,48 @@
 # The dev stack's encrypted values use this passphrase. It protects nothing: dev holds no real
 # secrets. Staging and production take theirs from PULUMI_CONFIG_PASSPHRASE (or a cloud KMS).
 DEV_PASSPHRASE=mlapi-dev-only-passphrase
-# The jar that Pulumi.yaml names as the program.
-program_jar=$project_dir/$(sed -n 's/^ *binary: *//p' "$project_dir/Pulumi.yaml")
+# The program with its dependencies in one jar, for the commands written in Java (program_main).
+# The engine does not run it: the Java host builds and runs the program with Maven (Pulumi.yaml).
+program_jar=$project_dir/target/mlapi.jar
 
 engine_env() {
-  export PATH=$project_dir/lib/bin:$project_dir/.tools/bin:$PATH
-  export MLAPI_PROJECT_DIR=$project_dir MLAPI_PROGRAM_BINARY=$program_jar
+  export PATH=$project_dir/.tools/bin:$PATH
   export PULUMI_HOME=$MLAPI_HOME/pulumi-home
   export PULUMI_BACKEND_URL=file://$MLAPI_HOME/backend
   export PULUMI_SKIP_UPDATE_CHECK=true
   export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+  # The plugins run from PULUMI_HOME under their versions, never from $PATH (.tools/bin has them).
+  export PULUMI_IGNORE_AMBIENT_PLUGINS=true
   export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK=true
   export KUBECONFIG=${MLAPI_KUBECONFIG:-$kubeconfig}
   mkdir -p "$MLAPI_HOME/backend" "$PULUMI_HOME"
+  engine_plugins
+}
+
+# Installs the pinned provider and Java host into PULUMI_HOME under the versions tools/tools.txt
+# stamps into them, where a released CLI puts the ones it downloads; again only when tools/build
+# linked another binary since (a mark beside the plugins names the one installed).
+engine_plugins() {
+  local kind name binary version source mark output
+  while read -r kind name binary; do
+    version=$(pinned_version "$binary")
+    source=$(readlink -f "$project_dir/.tools/bin/$binary")
+    mark=$PULUMI_HOME/mlapi-plugins/$kind-$name-v$version
+    if [[ -x $PULUMI_HOME/plugins/$kind-$name-v$version/$binary && -f $mark && $(<"$mark") == "$source" ]]; then
+      continue
+    fi
+    output=$(pulumi plugin install "$kind" "$name" "$version" --file "$source" --reinstall 2>&1) ||
+      { echo "$output" >&2; echo "engine: could not install $binary $version from $source" >&2; return 1; }
+    mkdir -p "$(dirname "$mark")" && echo "$source" >"$mark"
+  done <<'PLUGINS'
+resource kubernetes pulumi-resource-kubernetes
+language java pulumi-language-java
+PLUGINS
+}
+
+# The version tools/tools.txt stamps into a binary (without a leading v).
+pinned_version() { # binary
+  sed -nE "s/^[^#[:space:]]+[[:space:]]+$1[[:space:]].*\.Version=v?([^[:space:]]+).*/\1/p" "$project_dir/tools/tools.txt"
 }
 
 stack_passphrase() {
@@ -171,6 +200,8 @@ engine_render() { # stack [folder]
   rm -rf "$scratch" "${out:?}"/*
   mkdir -p "$scratch/backend"
   cp Pulumi.yaml "Pulumi.$stack.yaml" "$scratch/"
+  # The Java host builds and runs the program where its pom.xml is.
+  echo "main: $project_dir" >>"$scratch/Pulumi.yaml"
   stack_passphrase "$stack"
   (
     cd "$scratch"

@@ -117,6 +117,11 @@ final class Project {
         return run(command, env, "");
     }
 
+    /** Another command than ./mlapi, run in the copy's root with these environment variables set. */
+    Result command(Map<String, String> env, String... command) {
+        return run(List.of(command), env, "");
+    }
+
     /** The command with {@code input} on its standard input, as {@code ./mlapi seal} takes a value. */
     Result mlapiWithInput(String input, String... args) {
         List<String> command = new ArrayList<>(List.of("./mlapi"));
