@@ -139,7 +139,7 @@ class UserCliIT {
         JsonNode deployment = project.kubectlJson("get", "deployment", "sentiment-api", "-n", NS);
         assertTrue(deployment.at("/status/availableReplicas").asInt() >= 1, deployment.at("/status").toString());
         for (String kind : List.of("service", "serviceaccount", "networkpolicy", "pdb", "ingress")) {
-            assertEquals(1, project.kubectlJson("get", kind, "-n", NS).get("items").size(), kind + " in " + NS);
+            assertEquals(1, project.kubectlJson("get", kind, "-n", NS, "-l", "app.kubernetes.io/managed-by=pulumi").get("items").size(), kind + " in " + NS);
         }
         // The default provider the engine made is named after the version the program asked for.
         String state = pulumi("stack", "export", "-s", "staging").assertOk("stack export").output();
