@@ -89,7 +89,7 @@ final class WorkflowAudit {
                 return;
             }
             String trigger = String.join(", ", triggers);
-            root.path("jobs").fields().forEachRemaining(entry -> {
+            root.path("jobs").properties().forEach(entry -> {
                 JsonNode job = entry.getValue();
                 Map<String, String> permissions = effective(root.get("permissions"), job.get("permissions"), null);
                 String called = job.path("uses").asText();
@@ -100,9 +100,9 @@ final class WorkflowAudit {
                         return;
                     }
                     Map<String, String> inputs = new LinkedHashMap<>();
-                    job.path("with").fields().forEachRemaining(w -> inputs.put(w.getKey(), w.getValue().asText()));
+                    job.path("with").properties().forEach(w -> inputs.put(w.getKey(), w.getValue().asText()));
                     Set<String> passed = reach(job, Map.of());
-                    callee.path("jobs").fields().forEachRemaining(c -> audit(findings, file + " job " + entry.getKey() + " -> "
+                    callee.path("jobs").properties().forEach(c -> audit(findings, file + " job " + entry.getKey() + " -> "
                                     + called.substring(2) + " job " + c.getKey(), trigger, pullRequest, c.getValue(),
                             effective(callee.get("permissions"), c.getValue().get("permissions"), permissions), inputs, passed));
                 } else {
@@ -260,7 +260,7 @@ final class WorkflowAudit {
         } else if (stated == null || stated.asText().equals("write-all")) {
             SCOPES_THAT_REACH.forEach(s -> scopes.put(s, "write"));
         } else if (stated.isObject()) {
-            stated.fields().forEachRemaining(e -> scopes.put(e.getKey(), e.getValue().asText()));
+            stated.properties().forEach(e -> scopes.put(e.getKey(), e.getValue().asText()));
         }
         if (caller != null) {
             scopes.replaceAll((scope, level) -> "write".equals(level) && "write".equals(caller.get(scope)) ? "write" : "read");

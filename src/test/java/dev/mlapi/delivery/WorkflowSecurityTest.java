@@ -57,7 +57,7 @@ class WorkflowSecurityTest {
             String permissions = workflow.getValue().path("permissions").toString();
             assertFalse(permissions.contains("id-token") || permissions.contains("write-all"),
                     workflow.getKey() + " grants " + permissions + " to every job");
-            for (var job : list(workflow.getValue().path("jobs").fields())) {
+            for (var job : workflow.getValue().path("jobs").properties()) {
                 boolean oidc = "write".equals(job.getValue().at("/permissions/id-token").asText());
                 String called = job.getValue().path("uses").asText();
                 boolean takesRole = called.startsWith("./.github/workflows/")
@@ -101,7 +101,7 @@ class WorkflowSecurityTest {
     void theCommentIsWrittenByAJobThatRunsNoPullRequestCode() throws IOException {
         List<String> writers = new ArrayList<>();
         for (var workflow : workflows().entrySet()) {
-            for (var job : list(workflow.getValue().path("jobs").fields())) {
+            for (var job : workflow.getValue().path("jobs").properties()) {
                 if (!WorkflowAudit.effective(workflow.getValue().get("permissions"), job.getValue().get("permissions"), null)
                         .getOrDefault("pull-requests", "none").equals("write")) {
                     continue;

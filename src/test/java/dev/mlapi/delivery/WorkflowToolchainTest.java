@@ -59,16 +59,16 @@ class WorkflowToolchainTest {
         List<Step> steps = new ArrayList<>();
         for (var file : githubFiles().entrySet()) {
             JsonNode root = YAML.readTree(file.getValue());
-            root.path("jobs").fields().forEachRemaining(job -> job.getValue().path("steps").forEach(step -> {
+            root.path("jobs").properties().forEach(job -> job.getValue().path("steps").forEach(step -> {
                 Map<String, String> env = new LinkedHashMap<>();
-                root.path("env").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
-                job.getValue().path("env").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
-                step.path("env").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+                root.path("env").properties().forEach(e -> env.put(e.getKey(), e.getValue().asText()));
+                job.getValue().path("env").properties().forEach(e -> env.put(e.getKey(), e.getValue().asText()));
+                step.path("env").properties().forEach(e -> env.put(e.getKey(), e.getValue().asText()));
                 steps.add(new Step(file.getKey(), job.getKey(), step, env));
             }));
             root.at("/runs/steps").forEach(step -> {
                 Map<String, String> env = new LinkedHashMap<>();
-                step.path("env").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+                step.path("env").properties().forEach(e -> env.put(e.getKey(), e.getValue().asText()));
                 steps.add(new Step(file.getKey(), "(composite action)", step, env));
             });
         }
