@@ -151,6 +151,11 @@ class WorkflowsTest {
             assertFalse(text.contains("aws-access-key-id") || text.contains("aws-secret-access-key"), file + " uses stored AWS keys");
         }
         assertTrue(actions >= 8, "third-party actions found: " + actions);
+        String doc = Files.readString(Path.of("docs/BRANCHING.md"));
+        versionOf.forEach((action, version) -> {
+            String[] pin = action.split("@");
+            assertTrue(doc.contains("| `" + pin[0] + "` | " + version + " | `" + pin[1] + "` |"), "docs/BRANCHING.md's pin table lacks " + action + " " + version);
+        });
         JsonNode access = YAML.readTree(Path.of(".github/actions/stack-access/action.yml").toFile());
         assertEquals("${{ inputs.role-to-assume }}", step(access.at("/runs/steps"), "aws-actions/configure-aws-credentials").at("/with/role-to-assume").asText());
     }
