@@ -34,7 +34,9 @@ class WorkflowsTest {
 
     @Test
     void pullRequestsArePreviewedOnBranchesThatPreview() throws IOException {
-        assertTriggeredExactlyWhere(workflow("pull-request.yml").at("/on/pull_request/branches"), BranchPolicy.Decision::previewOnPullRequest);
+        for (String file : List.of("pull-request.yml", "pull-request-preview.yml")) {
+            assertTriggeredExactlyWhere(workflow(file).at("/on/pull_request/branches"), BranchPolicy.Decision::previewOnPullRequest);
+        }
     }
 
     private static void assertTriggeredExactlyWhere(JsonNode branchFilters, Function<BranchPolicy.Decision, List<Environment>> stacks) {
@@ -102,18 +104,22 @@ class WorkflowsTest {
         assertTrue(jobs.at("/preview-dev/if").asText().contains("'dev'"));
         assertTrue(jobs.at("/preview-dev").toString().contains("./mlapi preview dev"));
         assertEquals("preview-dev", uploadStep(jobs.at("/preview-dev/steps")).at("/with/name").asText());
+        JsonNode preview = workflow("pull-request-preview.yml");
         for (String stack : List.of("staging", "production")) {
-            JsonNode job = jobs.get("preview-" + stack);
+            JsonNode job = preview.at("/jobs/" + stack);
             assertTrue(job.path("if").asText().contains("'" + stack + "'"), job.toString());
             assertEquals("./.github/workflows/preview-stack.yml", job.path("uses").asText());
             assertEquals(stack, job.at("/with/stack").asText());
+        }
+        for (JsonNode workflow : List.of(pullRequest, preview, workflow("deploy.yml"))) {
+            assertEquals("./.github/workflows/plan.yml", workflow.at("/jobs/plan/uses").asText(), "one plan, from ./mlapi stacks-for");
         }
         JsonNode previewStack = workflow("preview-stack.yml").at("/jobs/preview");
         assertTrue(previewStack.toString().contains("./mlapi preview \\\"$STACK\\\""), previewStack.toString());
         assertEquals("preview-${{ inputs.stack }}", uploadStep(previewStack.get("steps")).at("/with/name").asText());
 
         JsonNode comment = workflow("pull-request-comment.yml");
-        assertEquals(List.of(pullRequest.get("name").asText()), strings(comment.at("/on/workflow_run/workflows")));
+        assertEquals(List.of(pullRequest.get("name").asText(), preview.get("name").asText()), strings(comment.at("/on/workflow_run/workflows")));
         JsonNode download = step(comment.at("/jobs/comment/steps"), "actions/download-artifact");
         assertEquals("preview-*", download.at("/with/pattern").asText());
         assertEquals("${{ github.event.workflow_run.id }}", download.at("/with/run-id").asText());
