@@ -26,7 +26,10 @@ class WorkflowSecurityTest {
     private static final Set<String> REVIEWED = Set.of("preview-staging", "preview-production");
     private static final YAMLMapper YAML = new YAMLMapper();
 
-    /** The environments docs/BRANCHING.md says require reviewers: the environments table, rows whose reviewers cell says yes. */
+    /**
+     * The environments docs/BRANCHING.md gives pull requests, each behind required reviewers: the
+     * environments table's rows whose job is a pull request's and whose reviewers cell says yes.
+     */
     static Set<String> reviewedEnvironments() throws IOException {
         String doc = Files.readString(Path.of("docs/BRANCHING.md"));
         int start = doc.indexOf("| environment | job |");
@@ -34,7 +37,7 @@ class WorkflowSecurityTest {
         Set<String> reviewed = new TreeSet<>();
         for (String row : doc.substring(start).lines().skip(2).takeWhile(l -> l.startsWith("|")).toList()) {
             String[] cells = row.split("\\|");
-            if (cells[4].trim().startsWith("yes")) {
+            if (cells[2].contains("(pull request)") && cells[4].trim().startsWith("yes")) {
                 reviewed.add(cells[1].trim().replace("`", ""));
             }
         }
@@ -44,7 +47,7 @@ class WorkflowSecurityTest {
     @Test
     void noPullRequestJobReachesACredentialWithoutTheGate() throws IOException {
         Set<String> reviewed = reviewedEnvironments();
-        assertTrue(reviewed.containsAll(REVIEWED), "the documented reviewed environments: " + reviewed);
+        assertEquals(REVIEWED, reviewed, "the documented environments of pull requests, behind reviewers");
         List<String> findings = WorkflowAudit.of(Path.of(".github/workflows"), reviewed).findings();
         assertEquals(List.of(), findings, String.join("\n", findings));
     }
@@ -199,6 +202,9 @@ class WorkflowSecurityTest {
         assertEquals(List.of(), audit(gated));
         List<String> unreviewed = audit(gated.replace("preview-staging", "preview"));
         assertTrue(unreviewed.get(0).contains("environment 'preview' is not one whose reviewers must approve"), unreviewed.toString());
+        List<String> deploy = audit(gated.replace("preview-staging", "production"));
+        assertTrue(deploy.get(0).contains("environment 'production' is not one whose reviewers must approve"),
+                "a deploy environment is not a pull request's, reviewers or not: " + deploy);
         List<String> ownAction = audit(gated.replace("./base/.github", "./.github"));
         assertTrue(ownAction.get(0).contains("runs ./.github/actions/stack-access from the pull request's own tree"), ownAction.toString());
         List<String> headAsBase = audit(gated.replace("${{ github.event.pull_request.base.sha }}", "${{ github.event.pull_request.head.sha }}"));
