@@ -205,7 +205,7 @@ final class WorkflowAudit {
             if (n.contains("${{")) {
                 problems.add("its environment " + n + " is not one fixed name, so a value the pull request controls can choose it");
             } else if (!reviewed.contains(n)) {
-                problems.add("its environment '" + n + "' is not one whose reviewers must approve " + reviewed + " (docs/BRANCHING.md)");
+                problems.add("its environment '" + n + "' is not one of the pull request environments whose reviewers must approve " + reviewed + " (docs/BRANCHING.md)");
             }
         }
         return problems;

@@ -201,9 +201,9 @@ class WorkflowSecurityTest {
                 + "    permissions:\n      contents: read\n      id-token: write\n" + GATED_STEPS;
         assertEquals(List.of(), audit(gated));
         List<String> unreviewed = audit(gated.replace("preview-staging", "preview"));
-        assertTrue(unreviewed.get(0).contains("environment 'preview' is not one whose reviewers must approve"), unreviewed.toString());
+        assertTrue(unreviewed.get(0).contains("environment 'preview' is not one of the pull request environments whose reviewers must approve"), unreviewed.toString());
         List<String> deploy = audit(gated.replace("preview-staging", "production"));
-        assertTrue(deploy.get(0).contains("environment 'production' is not one whose reviewers must approve"),
+        assertTrue(deploy.get(0).contains("environment 'production' is not one of the pull request environments whose reviewers must approve"),
                 "a deploy environment is not a pull request's, reviewers or not: " + deploy);
         List<String> ownAction = audit(gated.replace("./base/.github", "./.github"));
         assertTrue(ownAction.get(0).contains("runs ./.github/actions/stack-access from the pull request's own tree"), ownAction.toString());
@@ -220,7 +220,7 @@ class WorkflowSecurityTest {
                 + "    uses: ./.github/workflows/preview-stack.yml\n    with:\n      stack: %s\n";
         assertEquals(List.of(), audit(caller.formatted("staging", "staging"), "preview-stack.yml", callee));
         List<String> dev = audit(caller.formatted("dev", "dev"), "preview-stack.yml", callee);
-        assertTrue(dev.get(0).contains("environment 'preview-dev' is not one whose reviewers must approve"), dev.toString());
+        assertTrue(dev.get(0).contains("environment 'preview-dev' is not one of the pull request environments whose reviewers must approve"), dev.toString());
         List<String> chosen = audit(caller.formatted("any", "${{ github.head_ref }}"), "preview-stack.yml", callee);
         assertTrue(chosen.get(0).contains("is not one fixed name"), chosen.toString());
         List<String> inherit = audit(caller.formatted("staging", "staging") + "    secrets: inherit\n", "preview-stack.yml",
