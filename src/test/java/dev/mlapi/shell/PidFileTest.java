@@ -45,6 +45,7 @@ class PidFileTest {
         // Another program's process, leading its own process group, as after a reboot.
         unrelated = new ProcessBuilder("setsid", "sleep", "7300").start();
         long pid = unrelated.pid();
+        Shell.await("sleep running", () -> commandLine(pid).equals("sleep 7300"));
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         assertEquals(Long.toString(pid), stat.substring(stat.lastIndexOf(')') + 2).split(" ")[2], "the process leads its own group");
         Path run = Files.createDirectories(shell.home.resolve("cluster/run"));
@@ -66,6 +67,14 @@ class PidFileTest {
         assertTrue(down.output().contains("cluster: stopped 0 process(es)"), down.output());
         try (var left = Files.list(run)) {
             assertEquals(List.of(), left.toList(), "the stale pid files are gone");
+        }
+    }
+
+    static String commandLine(long pid) {
+        try {
+            return Files.readString(Path.of("/proc/" + pid + "/cmdline")).replace('\0', ' ').strip();
+        } catch (IOException e) {
+            return "";
         }
     }
 
