@@ -252,7 +252,9 @@ render_claim() { # folder
     return 2
   fi
   [[ -f $1/$render_mark || -z $(find "$1" -mindepth 1 -maxdepth 1 -print -quit) ]] && return 0
-  echo "render: $1 holds files that render did not write; give it a new or empty folder (render replaces only its own output, which it lists in $render_mark)" >&2
+  local older=""
+  [[ $1 == "$MLAPI_HOME/rendered/"* ]] && older="; an older ./mlapi rendered here without that list: remove the folder once"
+  echo "render: $1 holds files that render did not write; give it a new or empty folder (render replaces only its own output, which it lists in $render_mark)$older" >&2
   return 2
 }
 
@@ -262,6 +264,7 @@ render_publish() {
   local from=$1 out=$2 files file
   render_claim "$out"
   mkdir -p "$out"
+  out=$(cd "$out" && pwd)
   render_unpublish "$out"
   files=$(cd "$from" && find . -type f -printf '%P\n' | LC_ALL=C sort)
   while IFS= read -r file; do
@@ -277,7 +280,7 @@ render_publish() {
 # Deletes the files the folder's mark lists, and the mark; refuses a mark that lists what render
 # never writes.
 render_unpublish() { # folder
-  local mark=$1/$render_mark file
+  local mark=$1/$render_mark files=() file
   [[ -f $mark ]] || return 0
   while IFS= read -r file; do
     [[ -z $file || $file == \#* ]] && continue
@@ -285,8 +288,9 @@ render_unpublish() { # folder
       echo "render: $mark names $file, which render never writes; remove the mark or give another folder" >&2
       return 1
     fi
-    rm -f -- "${1:?}/$file"
+    files+=("$1/$file")
   done <"$mark"
+  if ((${#files[@]})); then rm -f -- "${files[@]}"; fi
   rmdir "$1/0-crd" 2>/dev/null || true
   rmdir "$1/1-manifest" 2>/dev/null || true
   rm -f "$mark"

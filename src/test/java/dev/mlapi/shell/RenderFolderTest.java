@@ -109,6 +109,15 @@ class RenderFolderTest {
     }
 
     @Test
+    void aRelativeFolderIsInTheProjectFolder() throws IOException {
+        // ./mlapi runs in the project folder, so a relative folder is the project's.
+        Shell.Result result = render("rendered/dev", "a");
+
+        assertEquals(0, result.exitCode(), result.output());
+        assertEquals(List.of(".mlapi-render", "1-manifest", "1-manifest/v1-namespace-default-a.yaml"), tree(shell.project.resolve("rendered/dev")));
+    }
+
+    @Test
     void aSecondRenderReplacesOnlyWhatTheFirstWrote() throws IOException {
         Path folder = scratch.resolve("rendered");
         assertEquals(0, render(folder.toString(), "a").exitCode());
