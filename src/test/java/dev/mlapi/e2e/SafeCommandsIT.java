@@ -90,8 +90,11 @@ class SafeCommandsIT {
     @Test
     @Order(3)
     void twoRendersAtOnceBuildTheProgramOnceAndStartTheClusterOnce() throws Exception {
-        // A source newer than the jar: both commands need a build, and both need the cluster.
-        Files.setLastModifiedTime(project.dir.resolve("src/main/java/dev/mlapi/App.java"), FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+        // A source newer than the jar, and older than a new build: both commands need a build
+        // (and the cluster), and a build satisfies both.
+        long now = System.currentTimeMillis();
+        Files.setLastModifiedTime(project.dir.resolve("target/mlapi.jar"), FileTime.fromMillis(now - 3_600_000));
+        Files.setLastModifiedTime(project.dir.resolve("src/main/java/dev/mlapi/App.java"), FileTime.fromMillis(now - 1_800_000));
         CompletableFuture<Project.Result> dev = CompletableFuture.supplyAsync(() -> project.mlapi("render", "dev", "rendered-dev"));
         CompletableFuture<Project.Result> staging = CompletableFuture.supplyAsync(
                 () -> project.mlapi(Map.of("PULUMI_CONFIG_PASSPHRASE", Project.TEST_PASSPHRASE), "render", "staging", "rendered-staging"));
