@@ -13,7 +13,7 @@ engine_env() {
   export PATH=$project_dir/lib/bin:$project_dir/.tools/bin:$PATH
   export MLAPI_PROJECT_DIR=$project_dir MLAPI_PROGRAM_BINARY=$program_jar
   export PULUMI_HOME=$MLAPI_HOME/pulumi-home
-  # The local cluster's state is a file here; another cluster's is the one the user names.
+  # A shared cluster's stacks live in the team's backend, named in the environment (README: Team setup).
   if [[ -z ${MLAPI_KUBECONFIG:-} || -z ${PULUMI_BACKEND_URL:-} ]]; then export PULUMI_BACKEND_URL=file://$MLAPI_HOME/backend; fi
   export PULUMI_SKIP_UPDATE_CHECK=true
   export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
@@ -114,7 +114,7 @@ remote_guard() { # verb yes
     cat >&2 <<MESSAGE
 $1: MLAPI_KUBECONFIG names a cluster that is not the local one: its Pulumi state must be the one
 your team and CI share for it, so name that backend explicitly, for example:
-  export PULUMI_BACKEND_URL='s3://<bucket>?region=<region>'   # the team's backend (README.md)
+  export PULUMI_BACKEND_URL='s3://<bucket>?region=<region>'   # the team's backend (README: Team setup)
 (file://<folder> for a state of your own). Without it, a state on this machine would own a second
 copy of objects that another state already owns.
 MESSAGE
