@@ -66,12 +66,13 @@ process_identity() {
 # process_runs <argv-file> <pid>: whether the process runs the command in the file, at any step
 # of its start: programs in it (setsid, nsenter, unshare, env) replace themselves with the rest
 # of it, and a script runs under its interpreter, whose words come first. So the process's words
-# (or all but its first, an interpreter's) end the command's, or the command's end the process's.
+# (or all but the first one or two: an interpreter, or env and one) end the command's, or the
+# command's end the process's.
 process_runs() {
   local -a given running
   mapfile -d '' -t given <"$1"
   mapfile -d '' -t running 2>/dev/null <"/proc/$2/cmdline" || return 1
-  words_end given running 0 || words_end given running 1 || words_end running given 0
+  words_end given running 0 || words_end given running 1 || words_end given running 2 || words_end running given 0
 }
 
 # words_end <array> <other array> <skip>: whether the other's words, but its first <skip>, end

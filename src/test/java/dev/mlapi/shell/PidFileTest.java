@@ -83,25 +83,30 @@ class PidFileTest {
         Path daemon = scratch.resolve("daemon.py");
         Files.writeString(daemon, "#!/usr/bin/env python3\nimport time\ntime.sleep(600)\n");
         daemon.toFile().setExecutable(true);
+        Path inPod = scratch.resolve("in-pod");
+        Files.writeString(inPod, "#!/usr/bin/env bash\nexec \"$@\"\n");
+        inPod.toFile().setExecutable(true);
         // Run directly; through a program that execs another (nsenter, unshare, env); through an
-        // interpreter (a script's #! line); one that starts a child of its own.
+        // interpreter (a script's #! line); through both, as the add-ons run (unshare, lib/bin/in-pod);
+        // one that starts a child of its own.
         Shell.Result result = shell.run("""
                 cluster_start kwok sleep 7301
                 cluster_start kube-scheduler env SOME=1 sleep 7302
                 cluster_start kube-controller-manager %s
                 cluster_start external-secrets bash -c 'sleep 7303 & wait'
-                for name in kwok kube-scheduler kube-controller-manager external-secrets; do
+                cluster_start sealed-secrets-controller env A=1 %s sleep 7304
+                for name in kwok kube-scheduler kube-controller-manager external-secrets sealed-secrets-controller; do
                   cluster_pid "$name" >/dev/null || echo "not recognised: $name"
                 done
                 node_down() { :; }
                 cluster_down
-                """.formatted(daemon));
+                """.formatted(daemon, inPod));
 
         assertEquals(0, result.exitCode(), result.output());
         assertFalse(result.output().contains("not recognised"), result.output());
         assertFalse(result.output().contains("not signalling"), result.output());
-        assertTrue(result.output().contains("cluster: stopped 4 process(es)"), result.output());
-        Process pgrep = new ProcessBuilder("pgrep", "-f", "sleep 730[123]$|" + daemon).start();
+        assertTrue(result.output().contains("cluster: stopped 5 process(es)"), result.output());
+        Process pgrep = new ProcessBuilder("pgrep", "-f", "sleep 730[1234]$|" + daemon).start();
         assertEquals("", new String(pgrep.getInputStream().readAllBytes()).strip(), "every process and its children stopped");
     }
 }
