@@ -125,6 +125,17 @@ final class Project {
     }
 
     /**
+     * The command on a pseudo-terminal, as a person runs it: once {@code prompt} appears, types
+     * {@code answer} and Enter (src/test/resources/dev/mlapi/shell/terminal.py).
+     */
+    Result mlapiOnTerminal(Map<String, String> env, String prompt, String answer, String... args) {
+        List<String> command = new ArrayList<>(List.of("python3", Path.of("src/test/resources/dev/mlapi/shell/terminal.py").toAbsolutePath().toString(),
+                "--answer", prompt, answer, "--timeout", "600", "--", "./mlapi"));
+        command.addAll(List.of(args));
+        return run(command, env, "");
+    }
+
+    /**
      * The places outside the cluster that hold the text: the given engine output, the stack's
      * export and outputs, its state and Pulumi home folders, the project's tracked files and the
      * stack's rendered manifests. A secret must be in none of them.
