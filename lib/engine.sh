@@ -12,7 +12,8 @@ engine_env() {
   export PATH=$project_dir/lib/bin:$project_dir/.tools/bin:$PATH
   export MLAPI_PROJECT_DIR=$project_dir MLAPI_PROGRAM_BINARY=$program_jar
   export PULUMI_HOME=$MLAPI_HOME/pulumi-home
-  export PULUMI_BACKEND_URL=file://$MLAPI_HOME/backend
+  # A shared cluster's stacks live in the team's backend, named in the environment (README: Team setup).
+  if [[ -z ${MLAPI_KUBECONFIG:-} || -z ${PULUMI_BACKEND_URL:-} ]]; then export PULUMI_BACKEND_URL=file://$MLAPI_HOME/backend; fi
   export PULUMI_SKIP_UPDATE_CHECK=true
   export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
   export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK=true

@@ -34,7 +34,7 @@ state_move() { # stack backend-url secrets-provider-url
   tools/build pulumi pulumi-language-java pulumi-resource-kubernetes
   engine_env
   stack_passphrase "$stack"
-  state_movable "$stack" || return 1
+  state_movable "$stack" "$source" || return 1
 
   local out backup
   out=$(PULUMI_BACKEND_URL=$target pulumi stack migrate "$source" "$stack" --secrets-provider "$provider" \
@@ -67,13 +67,13 @@ DONE
 
 # A stack that an update holds, or that a crashed one left with operations in flight, is not moved:
 # the copy would lose what those operations did.
-state_movable() { # stack
+state_movable() { # stack source-url
   local locks=$MLAPI_HOME/backend/.pulumi/locks/organization/$state_project/$1 exported
   if [[ -d $locks ]] && [[ -n $(find "$locks" -name '*.json' -print -quit) ]]; then
     echo "move-state: an update holds $1's lock ($(find "$locks" -name '*.json' -print -quit)); let it finish, or after a crash run ./mlapi up $1, and move it then" >&2
     return 1
   fi
-  exported=$(pulumi stack export --stack "$1" 2>&1) || {
+  exported=$(PULUMI_BACKEND_URL=$2 pulumi stack export --stack "$1" 2>&1) || {
     echo "move-state: no stack $1 in the file backend $MLAPI_HOME/backend: $exported" >&2
     return 1
   }
