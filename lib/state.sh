@@ -52,7 +52,7 @@ state_move() { # stack backend-url secrets-provider-url
   fi
   state_check_moved "$stack" "$source" "$target" "$provider" || {
     echo "move-state: $stack was copied to $target, but the copy above is not the original; the file-backend stack is untouched." >&2
-    echo "  Undo: PULUMI_BACKEND_URL='$target' ./mlapi pulumi stack rm $stack --force --preserve-config --yes; cp $MLAPI_HOME/moved/Pulumi.$stack.yaml Pulumi.$stack.yaml" >&2
+    echo "  Undo: PULUMI_BACKEND_URL='$target' .tools/bin/pulumi stack rm $stack --force --preserve-config --yes; cp $MLAPI_HOME/moved/Pulumi.$stack.yaml Pulumi.$stack.yaml" >&2
     return 1
   }
   cat <<DONE
