@@ -199,6 +199,8 @@ class TeamStateIT {
         assertTrue(stackFile.contains("encryptedkey: "), stackFile);
         assertFalse(stackFile.contains("encryptionsalt"), stackFile);
         assertNotEquals(secureValue(passphraseStackFile), secureValue(stackFile));
+        assertEquals(passphraseStackFile.replaceAll("(?m)^encryptionsalt: .*\n?", "").replace(secureValue(passphraseStackFile), secureValue(stackFile)),
+                stackFile.replaceAll("(?m)^(secretsprovider|encryptedkey): .*\n?", ""), "nothing else in the stack file changes, comments included");
         assertFalse(holdsSecret(stackFile));
 
         // The file-backend stack and its stack file, as they were.
