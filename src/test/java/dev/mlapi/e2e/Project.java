@@ -223,6 +223,30 @@ final class Project {
         Files.writeString(dir.resolve(file), content);
     }
 
+    /** The command with {@code input} on its standard input, in the given environment. */
+    Result mlapiWithInput(Map<String, String> env, String input, String... args) {
+        List<String> command = new ArrayList<>(List.of("./mlapi"));
+        command.addAll(List.of(args));
+        return run(command, env, input);
+    }
+
+    /** The command started in the background, its output going to {@code log}, for a test that acts while it runs. */
+    Process start(Map<String, String> env, Path log, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("./mlapi"));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        environment(pb, env);
+        return pb.start();
+    }
+
+    private void environment(ProcessBuilder pb, Map<String, String> env) {
+        pb.environment().put("MLAPI_HOME", home.toString());
+        pb.environment().put("MLAPI_APISERVER_PORT", Integer.toString(apiServerPort));
+        pb.environment().put("MLAPI_ETCD_PORT", Integer.toString(apiServerPort - 4064));
+        pb.environment().remove("PULUMI_CONFIG_PASSPHRASE");
+        pb.environment().putAll(env);
+    }
+
     private Result run(List<String> command, Map<String, String> env, String input) {
         try {
             Path log = Files.createTempFile(dir, "run", ".log");
@@ -232,11 +256,7 @@ final class Project {
                 stdin = Files.writeString(Files.createTempFile(dir, "stdin", ".txt"), input);
                 pb.redirectInput(stdin.toFile());
             }
-            pb.environment().put("MLAPI_HOME", home.toString());
-            pb.environment().put("MLAPI_APISERVER_PORT", Integer.toString(apiServerPort));
-            pb.environment().put("MLAPI_ETCD_PORT", Integer.toString(apiServerPort - 4064));
-            pb.environment().remove("PULUMI_CONFIG_PASSPHRASE");
-            pb.environment().putAll(env);
+            environment(pb, env);
             Process process = pb.start();
             if (!process.waitFor(15, TimeUnit.MINUTES)) {
                 process.destroyForcibly();
