@@ -45,6 +45,7 @@ engine_run() { # up|preview|destroy|refresh|output stack [pulumi flags]
   shift 2
   tools/build pulumi pulumi-language-java pulumi-resource-kubernetes
   engine_env
+  recover_program_jar
   case $verb in
     up|preview|refresh)
       if [[ -z ${MLAPI_KUBECONFIG:-} ]]; then
@@ -55,6 +56,7 @@ engine_run() { # up|preview|destroy|refresh|output stack [pulumi flags]
       program_build ;;
   esac
   pulumi_stack "$stack"
+  if [[ $verb =~ ^(up|refresh|destroy)$ ]]; then engine_recover "$verb" "$stack" || return 1; fi
   local config=() pinned
   if [[ -z ${MLAPI_KUBECONFIG:-} && $verb =~ ^(up|preview)$ ]]; then
     pinned=$(local_image_config "$stack") || return 1
