@@ -55,8 +55,9 @@ engine_run() { # up|preview|destroy|refresh|output stack [pulumi flags]
       fi
       program_build ;;
   esac
+  recover_locks "$stack"
   pulumi_stack "$stack"
-  if [[ $verb =~ ^(up|refresh|destroy)$ ]]; then engine_recover "$verb" "$stack" || return 1; fi
+  if [[ $verb =~ ^(up|refresh|destroy)$ ]]; then recover_pending "$verb" "$stack" || return 1; fi
   local config=() pinned
   if [[ -z ${MLAPI_KUBECONFIG:-} && $verb =~ ^(up|preview)$ ]]; then
     pinned=$(local_image_config "$stack") || return 1
@@ -65,6 +66,7 @@ engine_run() { # up|preview|destroy|refresh|output stack [pulumi flags]
   case $verb in
     up)
       pulumi up --yes --skip-preview --non-interactive --stack "$stack" "${config[@]}" "$@"
+      recover_adopted "$stack"
       pulumi stack output --stack "$stack"
       if [[ -z ${MLAPI_KUBECONFIG:-} ]] && local_image_stack "$stack"; then local_try "$stack"; fi ;;
     preview) pulumi preview --non-interactive --diff --stack "$stack" "${config[@]}" "$@" ;;

@@ -22,25 +22,33 @@ recover_file_backend() {
   echo "$url"
 }
 
-# Before an operation that locks the stack (up, refresh, destroy), after pulumi_stack:
-# 1. stale locks of the stack in a file backend (a killed run's) are cleared, live ones never;
-# 2. operations the killed run left in flight are resolved by one refresh with the flags their
-#    kinds need, after deleting what an interrupted create of an auto-named object made
-#    (dev.mlapi.recovery explains the choices against the pinned CLI's source).
-engine_recover() { # up|refresh|destroy stack
-  local verb=$1 stack=$2 backend project work flags
-  project=$(sed -n 's/^name: *//p' "$project_dir/Pulumi.yaml")
+# Before the engine selects the stack (selecting a new one takes its lock too): stale locks of
+# the stack in a file backend, a killed run's, are cleared; live ones never.
+recover_locks() { # stack
+  local stack=$1 backend project
   backend=$(recover_file_backend)
-  if [[ -n $backend ]] && [[ -n $(find "$backend/.pulumi/locks/organization/$project/$stack" "$backend/.pulumi/locks/$stack" \
+  [[ -n $backend ]] || return 0
+  project=$(sed -n 's/^name: *//p' "$project_dir/Pulumi.yaml")
+  if [[ -n $(find "$backend/.pulumi/locks/organization/$project/$stack" "$backend/.pulumi/locks/$stack" \
     -maxdepth 1 -type f 2>/dev/null | head -n 1) ]]; then
-    program_main dev.mlapi.recovery.RecoveryCommand locks "$backend" "$project" "$stack" || return 1
+    program_main dev.mlapi.recovery.RecoveryCommand locks "$backend" "$project" "$stack"
   fi
+}
+
+# Before an up, refresh or destroy, once the stack is selected:
+# 1. operations a killed run left in flight are resolved by one refresh with the flags their
+#    kinds need, after deleting what an interrupted create of an auto-named object made
+#    (dev.mlapi.recovery explains the choices against the pinned CLI's source);
+# 2. for each object an interrupted create made that an up takes over, the killed run's field
+#    managers are noted, for recover_adopted to remove once an up has applied the object.
+recover_pending() { # up|refresh|destroy stack
+  local verb=$1 stack=$2 work flags adopted f
   work=$MLAPI_HOME/recover/$stack
   rm -rf "$work" && mkdir -p "$work"
   # The export holds secrets only as ciphertext; it is removed below.
   pulumi stack export --stack "$stack" --file "$work/export.json" || return 1
   if grep -q '"pending_operations"' "$work/export.json"; then
-    flags=$(program_main dev.mlapi.recovery.RecoveryCommand pending "$verb" "$work/export.json" "$work/delete.json") || return 1
+    flags=$(program_main dev.mlapi.recovery.RecoveryCommand pending "$verb" "$work/export.json" "$work") || return 1
   fi
   rm -f "$work/export.json"
   [[ -n ${flags:-} ]] || return 0
@@ -53,5 +61,35 @@ engine_recover() { # up|refresh|destroy stack
     echo "recover: the refresh failed; the state still holds the operations above (pulumi stack export --stack $stack)" >&2
     return 1
   }
+  adopted=$MLAPI_HOME/recover/$stack.adopted
+  for f in "$work"/adopt-*.json; do
+    [[ -f $f ]] || continue
+    mkdir -p "$adopted" && cp "$f" "$adopted/"
+    { recover_field_managers "$adopted/${f##*/}" | grep '^pulumi-kubernetes-' || true; } |
+      sed "s|^|$adopted/${f##*/} |" >>"$adopted/managers"
+  done
   echo "recover: stack $stack now holds no pending operation; ./mlapi preview $stack shows what an up still changes" >&2
+}
+
+# The field managers of an object, one per line in the order of its managedFields (none when
+# it does not exist). The Kubernetes provider's are pulumi-kubernetes-<random>.
+recover_field_managers() { # object file
+  kubectl get -f "$1" --ignore-not-found -o jsonpath='{range .metadata.managedFields[*]}{.manager}{"\n"}{end}'
+}
+
+# After an up: the killed run's field managers noted by recover_pending leave the objects this up
+# applied, so that this stack's manager alone owns their fields (a removed manager's entry is
+# found again by name each time: indexes shift).
+recover_adopted() { # stack
+  local adopted=$MLAPI_HOME/recover/$1.adopted file manager index
+  [[ -f $adopted/managers ]] || { rm -rf "$adopted"; return 0; }
+  while read -r file manager <&3; do
+    index=$(recover_field_managers "$file" | grep -nxF "$manager" | head -n 1 | cut -d: -f1) || true
+    [[ -n $index ]] || continue
+    index=$((index - 1))
+    kubectl patch -f "$file" --type=json -p "[{\"op\": \"test\", \"path\": \"/metadata/managedFields/$index/manager\", \"value\": \"$manager\"},
+      {\"op\": \"remove\", \"path\": \"/metadata/managedFields/$index\"}]" >/dev/null || return 1
+    echo "recover: $(kubectl get -f "$file" -o name) no longer lists the killed run's field manager $manager; this stack's owns its fields" >&2
+  done 3<"$adopted/managers"
+  rm -rf "$adopted"
 }

@@ -22,6 +22,9 @@ import java.util.Map;
  *       killed run may have made is deleted first (nothing refers to it yet: its dependents wait
  *       for its create). A destroy deletes every object an interrupted create may have made,
  *       since the cleared create leaves it outside the state.</li>
+ *   <li>An object taken over that way keeps the killed run's field manager (each create picks a
+ *       new random one) beside the next run's, as co-owner of every field: a later change of one
+ *       would conflict with it. Once an up has applied the object, that manager is removed.</li>
  *   <li>An interrupted update or delete left the state as it was before: a refresh reads the
  *       object back from the cluster (a delete that went through removes it from the state) and
  *       the run then applies the change again.</li>
@@ -34,9 +37,11 @@ final class PendingOperations {
 
     /**
      * The refresh to run (empty flags: nothing was in flight), the objects to delete first if they
-     * exist, and a line per operation for the user.
+     * exist, the objects an up takes over (whose killed run's field manager goes after it), and a
+     * line per operation for the user.
      */
-    record Plan(List<String> refreshFlags, List<Map<String, Object>> deletions, List<String> report) {
+    record Plan(List<String> refreshFlags, List<Map<String, Object>> deletions, List<Map<String, Object>> adoptions,
+                List<String> report) {
         boolean nothingToDo() {
             return report.isEmpty();
         }
@@ -47,6 +52,7 @@ final class PendingOperations {
     static Plan plan(JsonNode export, Verb verb) {
         List<String> report = new ArrayList<>();
         List<Map<String, Object>> deletions = new ArrayList<>();
+        List<Map<String, Object>> adoptions = new ArrayList<>();
         boolean creates = false;
         for (JsonNode op : export.path("deployment").path("pending_operations")) {
             JsonNode resource = op.path("resource");
@@ -60,8 +66,8 @@ final class PendingOperations {
             creates = true;
             JsonNode metadata = resource.path("inputs").path("metadata");
             String type = resource.path("type").asText();
-            if (type.startsWith("pulumi:providers:")) {
-                report.add("creating " + what + ": a provider, nothing outside the state; cleared");
+            if (!resource.path("custom").asBoolean() || type.startsWith("pulumi:providers:")) {
+                report.add("creating " + what + ": a component or provider, nothing outside the state; cleared");
             } else if (!type.startsWith("kubernetes:") || !metadata.path("name").isTextual()) {
                 report.add("creating " + what + ": cleared; check whether the interrupted create made it, and delete it"
                         + " (or pulumi import it) if so: the state no longer knows it");
@@ -71,13 +77,14 @@ final class PendingOperations {
                         + (verb == Verb.DESTROY ? "" : " (auto-named: an up makes it anew under a new name, and nothing refers to this one yet)")
                         + "; cleared");
             } else {
+                adoptions.add(reference(resource.path("inputs"), metadata));
                 report.add("creating " + what + ": cleared; an up applies it again, and server-side apply takes "
                         + objectName(metadata) + " over if the interrupted create made it");
             }
         }
         List<String> flags = report.isEmpty() ? List.of()
                 : List.of(creates ? "--clear-pending-creates" : "--skip-pending-creates");
-        return new Plan(flags, deletions, report);
+        return new Plan(flags, deletions, adoptions, report);
     }
 
     private static String describe(JsonNode resource) {

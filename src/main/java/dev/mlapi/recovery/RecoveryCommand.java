@@ -14,9 +14,10 @@ import java.util.Map;
  * <ul>
  *   <li>{@code locks <backend folder> <project> <stack>}: clears the stack's stale locks in a
  *       file backend, and says which (and which live ones stay);</li>
- *   <li>{@code pending <up|refresh|destroy> <stack export file> <deletions file>}: prints the
- *       flags of the refresh that resolves the export's pending operations (nothing when there
- *       are none), writes the objects to delete first as a kubectl List, and says why.</li>
+ *   <li>{@code pending <up|refresh|destroy> <stack export file> <folder>}: prints the flags of
+ *       the refresh that resolves the export's pending operations (nothing when there are none),
+ *       writes into the folder the objects to delete first (delete.json, a kubectl List) and
+ *       the objects an up takes over (adopt-N.json, one each), and says why.</li>
  * </ul>
  */
 public final class RecoveryCommand {
@@ -31,7 +32,7 @@ public final class RecoveryCommand {
             pending(PendingOperations.Verb.valueOf(args[1].toUpperCase(Locale.ROOT)), Path.of(args[2]), Path.of(args[3]));
         } else {
             System.err.println("usage: recover locks <backend folder> <project> <stack>"
-                    + " | recover pending <up|refresh|destroy> <stack export> <deletions file>");
+                    + " | recover pending <up|refresh|destroy> <stack export> <folder>");
             System.exit(2);
         }
     }
@@ -48,7 +49,7 @@ public final class RecoveryCommand {
         }
     }
 
-    private static void pending(PendingOperations.Verb verb, Path export, Path deletions) throws IOException {
+    private static void pending(PendingOperations.Verb verb, Path export, Path folder) throws IOException {
         JsonNode deployment = JSON.readTree(export.toFile());
         PendingOperations.Plan plan = PendingOperations.plan(deployment, verb);
         if (plan.nothingToDo()) {
@@ -58,8 +59,10 @@ public final class RecoveryCommand {
                 + " operation(s) in flight (pending operations in its state):");
         plan.report().forEach(line -> System.err.println("  " + line));
         if (!plan.deletions().isEmpty()) {
-            JSON.writerWithDefaultPrettyPrinter().writeValue(deletions.toFile(),
-                    Map.of("apiVersion", "v1", "kind", "List", "items", plan.deletions()));
+            JSON.writeValue(folder.resolve("delete.json").toFile(), Map.of("apiVersion", "v1", "kind", "List", "items", plan.deletions()));
+        }
+        for (int i = 0; i < plan.adoptions().size(); i++) {
+            JSON.writeValue(folder.resolve("adopt-" + i + ".json").toFile(), plan.adoptions().get(i));
         }
         System.out.println(String.join(" ", plan.refreshFlags()));
     }

@@ -98,7 +98,8 @@ final class StackLocks {
         Instant taken = OffsetDateTime.parse(lock.path("timestamp").asText()).toInstant();
         String owner = lock.path("username").asText("?") + "@" + host + " (pid " + pid + ", " + taken + ")";
         if (!host.equals(hostname)) {
-            return new Finding(file, State.ELSEWHERE, "taken by " + owner + " on another machine");
+            return new Finding(file, State.ELSEWHERE, "taken by " + owner
+                    + " on another machine: wait for it to end (if it is gone, ./mlapi pulumi cancel removes every lock of the stack)");
         }
         Optional<ProcessInfo> process = processes.find(pid);
         if (process.isEmpty()) {

@@ -212,6 +212,26 @@ final class Project {
         Files.writeString(dir.resolve(file), content);
     }
 
+    /**
+     * ./mlapi in a process group of its own (setsid), as a shell runs a command, its output going
+     * to {@code log}: for tests that kill the whole command at once.
+     */
+    Process start(Map<String, String> env, Path log, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("setsid", "./mlapi"));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        environment(pb, env);
+        return pb.start();
+    }
+
+    private void environment(ProcessBuilder pb, Map<String, String> env) {
+        pb.environment().put("MLAPI_HOME", home.toString());
+        pb.environment().put("MLAPI_APISERVER_PORT", Integer.toString(apiServerPort));
+        pb.environment().put("MLAPI_ETCD_PORT", Integer.toString(apiServerPort - 4064));
+        pb.environment().remove("PULUMI_CONFIG_PASSPHRASE");
+        pb.environment().putAll(env);
+    }
+
     private Result run(List<String> command, Map<String, String> env, String input) {
         try {
             Path log = Files.createTempFile(dir, "run", ".log");
@@ -221,11 +241,7 @@ final class Project {
                 stdin = Files.writeString(Files.createTempFile(dir, "stdin", ".txt"), input);
                 pb.redirectInput(stdin.toFile());
             }
-            pb.environment().put("MLAPI_HOME", home.toString());
-            pb.environment().put("MLAPI_APISERVER_PORT", Integer.toString(apiServerPort));
-            pb.environment().put("MLAPI_ETCD_PORT", Integer.toString(apiServerPort - 4064));
-            pb.environment().remove("PULUMI_CONFIG_PASSPHRASE");
-            pb.environment().putAll(env);
+            environment(pb, env);
             Process process = pb.start();
             if (!process.waitFor(15, TimeUnit.MINUTES)) {
                 process.destroyForcibly();

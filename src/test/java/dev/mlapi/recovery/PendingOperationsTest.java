@@ -54,6 +54,8 @@ class PendingOperationsTest {
         PendingOperations.Plan plan = PendingOperations.plan(export(SERVICE, DEPLOYMENT), PendingOperations.Verb.UP);
         assertEquals(List.of("--clear-pending-creates"), plan.refreshFlags());
         assertEquals(List.of(), plan.deletions());
+        assertEquals(List.of(Map.of("apiVersion", "v1", "kind", "Service",
+                "metadata", Map.of("name", "sentiment-api", "namespace", "sentiment-api-staging"))), plan.adoptions());
         assertTrue(plan.report().get(0).contains("server-side apply takes sentiment-api-staging/sentiment-api over"), plan.report().get(0));
     }
 
@@ -69,19 +71,23 @@ class PendingOperationsTest {
     void aDestroyDeletesEveryObjectAnInterruptedCreateMayHaveMade() throws Exception {
         PendingOperations.Plan plan = PendingOperations.plan(export(SECRET, SERVICE, DEPLOYMENT), PendingOperations.Verb.DESTROY);
         assertEquals(2, plan.deletions().size());
+        assertEquals(List.of(), plan.adoptions());
         assertTrue(plan.report().get(2).endsWith("this destroy deletes it"), plan.report().get(2));
     }
 
     @Test
     void aCreateOutsideTheClusterIsClearedWithWhatToCheck() throws Exception {
-        String role = "{\"type\":\"creating\",\"resource\":{\"urn\":\"" + PREFIX + "aws:iam/role:Role::sentiment-api\",\"type\":\"aws:iam/role:Role\","
+        String role = "{\"type\":\"creating\",\"resource\":{\"urn\":\"" + PREFIX + "aws:iam/role:Role::sentiment-api\",\"custom\":true,\"type\":\"aws:iam/role:Role\","
                 + "\"inputs\":{\"name\":\"sentiment-api-9f8e7d\"}}}";
         String provider = "{\"type\":\"creating\",\"resource\":{\"urn\":\"urn:pulumi:staging::mlapi::pulumi:providers:kubernetes::default\","
-                + "\"type\":\"pulumi:providers:kubernetes\"}}";
-        PendingOperations.Plan plan = PendingOperations.plan(export(role, provider), PendingOperations.Verb.UP);
+                + "\"custom\":true,\"type\":\"pulumi:providers:kubernetes\"}}";
+        String component = "{\"type\":\"creating\",\"resource\":{\"urn\":\"urn:pulumi:staging::mlapi::mlapi:index:MlApi::sentiment-api\","
+                + "\"type\":\"mlapi:index:MlApi\"}}";
+        PendingOperations.Plan plan = PendingOperations.plan(export(role, provider, component), PendingOperations.Verb.UP);
         assertEquals(List.of("--clear-pending-creates"), plan.refreshFlags());
         assertEquals(List.of(), plan.deletions());
         assertTrue(plan.report().get(0).contains("check whether the interrupted create made it"), plan.report().get(0));
-        assertTrue(plan.report().get(1).contains("a provider, nothing outside the state"), plan.report().get(1));
+        assertTrue(plan.report().get(1).contains("a component or provider, nothing outside the state"), plan.report().get(1));
+        assertTrue(plan.report().get(2).contains("a component or provider, nothing outside the state"), plan.report().get(2));
     }
 }
