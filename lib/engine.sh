@@ -26,9 +26,10 @@ stack_passphrase() {
   fi
 }
 
-# The program runs as a prebuilt jar (see Pulumi.yaml); rebuild it when a source is newer.
+# The program runs as a prebuilt jar (see Pulumi.yaml); rebuild it when a source is newer, or
+# when a killed build left it broken (lib/recover.sh).
 program_build() {
-  if [[ ! -f $program_jar ]] || [[ -n $(find src pom.xml -newer "$program_jar" -print -quit) ]]; then
+  if [[ ! -f $program_jar ]] || [[ -n $(find src pom.xml -newer "$program_jar" -print -quit) ]] || ! program_jar_whole; then
     echo "program: building $program_jar" >&2
     mvn -B -ntp -q package -DskipTests
   fi
@@ -45,7 +46,6 @@ engine_run() { # up|preview|destroy|refresh|output stack [pulumi flags]
   shift 2
   tools/build pulumi pulumi-language-java pulumi-resource-kubernetes
   engine_env
-  recover_program_jar
   case $verb in
     up|preview|refresh)
       if [[ -z ${MLAPI_KUBECONFIG:-} ]]; then

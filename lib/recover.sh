@@ -2,14 +2,25 @@
 # behind that would stop the next one is found and resolved before the engine runs, and the user
 # is told what was done. Nothing runs when nothing was left. Sourced by ./mlapi after lib/engine.sh.
 
-# A jar cut short by a kill during its build is newer than its sources, so program_build would
-# keep it. A complete one ends with its zip end-of-central-directory record (the build writes no
-# archive comment).
-recover_program_jar() {
-  if [[ -f $program_jar && $(tail -c 22 "$program_jar" | head -c 4 | od -An -tx1 | tr -d ' \n') != 504b0506 ]]; then
-    echo "recover: $program_jar was cut short by an interrupted build; it is built again" >&2
-    rm -f "$program_jar"
+# Whether the program jar is whole: a build killed while the shade plugin writes it (in place,
+# over the previous jar) leaves a jar newer than its sources, cut short or half new, that
+# program_build would otherwise keep. Its zip directory must lead to a header of every entry.
+# Checked once per jar (a stamp beside it).
+program_jar_whole() {
+  local checked=$program_jar.whole
+  [[ $checked -nt $program_jar ]] && return 0
+  if python3 - "$program_jar" 2>/dev/null <<'PY'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as jar:
+    for entry in jar.infolist():
+        jar.open(entry).close()
+PY
+  then
+    touch "$checked"
+    return 0
   fi
+  echo "recover: $program_jar was cut short by an interrupted build; it is built again" >&2
+  return 1
 }
 
 # The folder of a file backend (file:///path, file://~/path), or nothing for another backend.
