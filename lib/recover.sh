@@ -53,7 +53,7 @@ recover_locks() { # stack
 # 2. for each object an interrupted create made that an up takes over, the killed run's field
 #    managers are noted, for recover_adopted to remove once an up has applied the object.
 recover_pending() { # up|refresh|destroy stack
-  local verb=$1 stack=$2 work flags adopted f
+  local verb=$1 stack=$2 work flags adopted f object
   work=$MLAPI_HOME/recover/$stack
   rm -rf "$work" && mkdir -p "$work"
   # The export holds secrets only as ciphertext; it is removed below.
@@ -75,9 +75,10 @@ recover_pending() { # up|refresh|destroy stack
   adopted=$MLAPI_HOME/recover/$stack.adopted
   for f in "$work"/adopt-*.json; do
     [[ -f $f ]] || continue
-    mkdir -p "$adopted" && cp "$f" "$adopted/"
-    { recover_field_managers "$adopted/${f##*/}" | grep '^pulumi-kubernetes-' || true; } |
-      sed "s|^|$adopted/${f##*/} |" >>"$adopted/managers"
+    mkdir -p "$adopted"
+    object=$adopted/$(date +%s%N).json
+    cp "$f" "$object"
+    { recover_field_managers "$object" | grep '^pulumi-kubernetes-' || true; } | sort -u | sed "s|^|$object |" >>"$adopted/managers"
   done
   echo "recover: stack $stack now holds no pending operation; ./mlapi preview $stack shows what an up still changes" >&2
 }
@@ -89,18 +90,24 @@ recover_field_managers() { # object file
 }
 
 # After an up: the killed run's field managers noted by recover_pending leave the objects this up
-# applied, so that this stack's manager alone owns their fields (a removed manager's entry is
-# found again by name each time: indexes shift).
+# applied, so that this stack's manager alone owns their fields. Each entry of such a manager is
+# found by name before it goes (the indexes shift), and checked again by the patch.
 recover_adopted() { # stack
-  local adopted=$MLAPI_HOME/recover/$1.adopted file manager index
+  local adopted=$MLAPI_HOME/recover/$1.adopted file manager index removed
   [[ -f $adopted/managers ]] || { rm -rf "$adopted"; return 0; }
   while read -r file manager <&3; do
-    index=$(recover_field_managers "$file" | grep -nxF "$manager" | head -n 1 | cut -d: -f1) || true
-    [[ -n $index ]] || continue
-    index=$((index - 1))
-    kubectl patch -f "$file" --type=json -p "[{\"op\": \"test\", \"path\": \"/metadata/managedFields/$index/manager\", \"value\": \"$manager\"},
-      {\"op\": \"remove\", \"path\": \"/metadata/managedFields/$index\"}]" >/dev/null || return 1
-    echo "recover: $(kubectl get -f "$file" -o name) no longer lists the killed run's field manager $manager; this stack's owns its fields" >&2
+    removed=false
+    for _ in 1 2 3 4; do
+      index=$(recover_field_managers "$file" | grep -nxF "$manager" | head -n 1 | cut -d: -f1) || true
+      [[ -n $index ]] || break
+      index=$((index - 1))
+      kubectl patch -f "$file" --type=json -p "[{\"op\": \"test\", \"path\": \"/metadata/managedFields/$index/manager\", \"value\": \"$manager\"},
+        {\"op\": \"remove\", \"path\": \"/metadata/managedFields/$index\"}]" >/dev/null || return 1
+      removed=true
+    done
+    if [[ $removed == true ]]; then
+      echo "recover: $(kubectl get -f "$file" -o name) no longer lists the killed run's field manager $manager; this stack's owns its fields" >&2
+    fi
   done 3<"$adopted/managers"
   rm -rf "$adopted"
 }

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * {@code ./mlapi up staging} must succeed with no manual step, say what it recovered, and leave
  * a state that matches the cluster: no lock, no pending operation, a preview with no change, and
  * exactly the objects the state holds. Staging runs on the simulated nodes; its pods become ready
- * 15 s after they are scheduled, so that rollouts last long enough to be caught.
+ * 10 s after they are scheduled, so that rollouts last long enough to be caught.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CrashRecoveryIT {
@@ -59,7 +59,7 @@ class CrashRecoveryIT {
                 "  mlapi:probes:",
                 "    modelLoadTimeoutSeconds: 10",
                 "  mlapi:podAnnotations:",
-                "    mlapi.dev/simulated-ready-after: 15s",
+                "    mlapi.dev/simulated-ready-after: 10s",
                 "  mlapi:configMap:", // auto-named: a create the killed run made must not stay beside the next one's
                 "    data: {labels.json: '[\"neg\",\"pos\"]'}",
                 "    mountPath: /etc/mlapi",
