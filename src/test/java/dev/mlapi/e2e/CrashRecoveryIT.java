@@ -78,8 +78,9 @@ class CrashRecoveryIT {
     @Test
     @Order(1)
     void killedWhileTheBuildWritesTheProgramJar() throws Exception {
-        Path source = project.dir.resolve("src/main/java/dev/mlapi/App.java");
-        Files.writeString(source, Files.readString(source) + "// changed, so that up builds the program\n");
+        // A new class, so that the build's jar differs from the last one (a comment alone leaves it byte for byte the same).
+        Path source = Files.writeString(project.dir.resolve("src/main/java/dev/mlapi/CrashRecoveryBuild.java"),
+                "package dev.mlapi;\n\nfinal class CrashRecoveryBuild {}\n");
         Instant changed = Files.getLastModifiedTime(source).toInstant();
         Path jar = project.dir.resolve("target/mlapi.jar");
         Run run = Run.start();
