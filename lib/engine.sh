@@ -28,14 +28,15 @@ stack_passphrase() {
   fi
 }
 
-# The program runs as a prebuilt jar (see Pulumi.yaml); rebuild it when a source is newer. Two
-# commands at once build it once: the second waits (lib/lock.sh), then finds it fresh.
+# The program runs as a prebuilt jar (see Pulumi.yaml); rebuild it when a source is newer, or
+# when a killed build left it broken (lib/recover.sh). Two commands at once build it once: the
+# second waits (lib/lock.sh), then finds it fresh.
 program_build() {
   mlapi_locked build "building the program" program_build_if_stale
 }
 
 program_build_if_stale() {
-  if [[ ! -f $program_jar ]] || [[ -n $(find src pom.xml -newer "$program_jar" -print -quit) ]]; then
+  if [[ ! -f $program_jar ]] || [[ -n $(find src pom.xml -newer "$program_jar" -print -quit) ]] || ! program_jar_whole; then
     echo "program: building $program_jar" >&2
     mvn -B -ntp -q package -DskipTests
   fi
@@ -65,7 +66,9 @@ engine_run() { # up|preview|destroy|refresh|output stack [pulumi flags] [--yes]
       fi
       program_build ;;
   esac
+  recover_locks "$stack"
   pulumi_stack "$stack"
+  if [[ $verb =~ ^(up|refresh|destroy)$ ]]; then recover_pending "$verb" "$stack" || return 1; fi
   local config=() pinned
   if [[ -z ${MLAPI_KUBECONFIG:-} && $verb =~ ^(up|preview)$ ]]; then
     pinned=$(local_image_config "$stack") || return 1
@@ -81,6 +84,7 @@ engine_run() { # up|preview|destroy|refresh|output stack [pulumi flags] [--yes]
       else
         pulumi up --diff --stack "$stack" "${remote[@]}" "$@"
       fi
+      recover_adopted "$stack"
       pulumi stack output --stack "$stack"
       if [[ -z ${MLAPI_KUBECONFIG:-} ]] && local_image_stack "$stack"; then local_try "$stack"; fi ;;
     preview) pulumi preview --non-interactive --diff --stack "$stack" "${config[@]}" "$@" ;;

@@ -112,16 +112,12 @@ final class Project {
     }
 
     Result mlapi(Map<String, String> env, String... args) {
-        List<String> command = new ArrayList<>(List.of("./mlapi"));
-        command.addAll(List.of(args));
-        return run(command, env, "");
+        return mlapiWithInput(env, "", args);
     }
 
     /** The command with {@code input} on its standard input, as {@code ./mlapi seal} takes a value. */
     Result mlapiWithInput(String input, String... args) {
-        List<String> command = new ArrayList<>(List.of("./mlapi"));
-        command.addAll(List.of(args));
-        return run(command, Map.of(), input);
+        return mlapiWithInput(Map.of(), input, args);
     }
 
     /**
@@ -230,9 +226,12 @@ final class Project {
         return run(command, env, input);
     }
 
-    /** The command started in the background, its output going to {@code log}, for a test that acts while it runs. */
+    /**
+     * ./mlapi in a process group of its own (setsid), as a shell runs a command, its output going
+     * to {@code log}: for tests that kill the whole command at once.
+     */
     Process start(Map<String, String> env, Path log, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of("./mlapi"));
+        List<String> command = new ArrayList<>(List.of("setsid", "./mlapi"));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
         environment(pb, env);
