@@ -68,7 +68,7 @@ engine_run() { # up|preview|destroy|refresh|output stack [pulumi flags] [--yes]
   esac
   recover_locks "$stack"
   pulumi_stack "$stack"
-  if [[ $verb =~ ^(up|refresh|destroy)$ ]]; then recover_pending "$verb" "$stack" || return 1; fi
+  if [[ $verb =~ ^(up|refresh|destroy)$ ]]; then recover_pending "$verb" "$stack" "$yes" || return 1; fi
   local config=() pinned
   if [[ -z ${MLAPI_KUBECONFIG:-} && $verb =~ ^(up|preview)$ ]]; then
     pinned=$(local_image_config "$stack") || return 1

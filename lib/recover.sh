@@ -52,7 +52,7 @@ recover_locks() { # stack
 #    (dev.mlapi.recovery explains the choices against the pinned CLI's source);
 # 2. for each object an interrupted create made that an up takes over, the killed run's field
 #    managers are noted, for recover_adopted to remove once an up has applied the object.
-recover_pending() { # up|refresh|destroy stack
+recover_pending() { # up|refresh|destroy stack yes
   local verb=$1 stack=$2 work flags adopted f object
   work=$MLAPI_HOME/recover/$stack
   rm -rf "$work" && mkdir -p "$work"
@@ -63,6 +63,13 @@ recover_pending() { # up|refresh|destroy stack
   fi
   rm -f "$work/export.json"
   [[ -n ${flags:-} ]] || return 0
+  # On another cluster (MLAPI_KUBECONFIG) these steps change what a team shares: asked like the up.
+  if [[ -n ${MLAPI_KUBECONFIG:-} && $3 != true ]]; then
+    local answer=""
+    echo "recover: to do: pulumi refresh $flags --stack $stack$([[ -f $work/delete.json ]] && echo ", after deleting the objects in $work/delete.json")" >&2
+    read -r -p "recover: do it now? [y/N] " answer || true
+    [[ $answer == [yY]* ]] || { echo "recover: nothing done, so $verb stops here; --yes does it unasked" >&2; return 1; }
+  fi
   if [[ -f $work/delete.json ]]; then
     kubectl delete --ignore-not-found --wait --timeout=120s -f "$work/delete.json" >&2 || return 1
   fi
