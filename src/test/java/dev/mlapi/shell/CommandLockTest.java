@@ -42,7 +42,7 @@ class CommandLockTest {
     void twoCommandsBuildTheProgramOnce() throws Exception {
         String build = """
                 mkdir -p "$MLAPI_HOME"
-                mvn() { echo "build by $$" >>"$MLAPI_HOME/builds"; %s; mkdir -p target; echo jar >target/mlapi.jar; }
+                mvn() { echo "build by $$" >>"$MLAPI_HOME/builds"; %s; mkdir -p target; python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1], "w").writestr("App.class", "")' target/mlapi.jar; }
                 program_build
                 """.formatted(HOLD);
         Path builds = shell.home.resolve("builds");
