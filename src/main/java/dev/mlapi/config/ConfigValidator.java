@@ -394,7 +394,7 @@ final class ConfigValidator {
                 "mlapi:externalSecrets.refreshInterval: 1h");
     }
 
-    private static String camel(String envName) {
+    static String camel(String envName) {
         StringBuilder out = new StringBuilder();
         for (String part : envName.toLowerCase().split("_")) {
             out.append(out.length() == 0 ? part : part.isEmpty() ? "" : Character.toUpperCase(part.charAt(0)) + part.substring(1));

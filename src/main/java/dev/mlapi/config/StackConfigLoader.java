@@ -114,6 +114,11 @@ public final class StackConfigLoader {
             if (secretValues.contains(key)) {
                 continue; // a secret's value: read only as a secret output, never here
             }
+            if (source.encryptedKeys().contains(key)) {
+                // Never read: an encrypted value only stays secret when a secrets entry reads it as one.
+                unconsumedSecrets(source, key).forEach(problems::add);
+                continue;
+            }
             Optional<RecordComponent> field = Arrays.stream(FIELDS).filter(f -> f.getName().equals(key)).findFirst();
             if (field.isEmpty()) {
                 problems.add(unknownKey(source.stack(), "", key, fieldNames(MlApiConfig.class)));
@@ -136,10 +141,40 @@ public final class StackConfigLoader {
         return stated;
     }
 
+    /**
+     * The encrypted values of a key that no secrets entry reads: each would reach the program
+     * as plain text, and from there the Deployment, the state and the preview diff.
+     */
+    private static List<ConfigProblem> unconsumedSecrets(ConfigSource source, String key) {
+        boolean setting = Arrays.stream(FIELDS).anyMatch(f -> f.getName().equals(key));
+        List<String> paths = source.encryptedValues().stream().filter(p -> p.equals(key) || p.startsWith(key + ".") || p.startsWith(key + "["))
+                .sorted().toList();
+        return (paths.isEmpty() ? List.of(key) : paths).stream().map(path -> {
+            String last = path.substring(path.lastIndexOf('.') + 1).replaceAll("\\[\\d+]$", "");
+            String variable = envName(setting ? last : key);
+            String stackConfig = setting ? ConfigValidator.camel(variable) : key;
+            String problem = setting
+                    ? "is encrypted, but mlapi:" + key + " is an ordinary setting, read in plain text into the Deployment, the state and"
+                            + " the preview diff; only an mlapi:secrets entry keeps a value secret"
+                    : "is encrypted, but no mlapi:secrets entry names it, so no secret would use it";
+            String name = variable.toLowerCase().replace('_', '-');
+            String example = "mlapi:secrets: [{name: " + name + ", env: " + variable + ", stackConfig: " + stackConfig + "}]"
+                    + (setting ? " and pulumi config set --secret mlapi:" + stackConfig + " --stack " + source.stack() + " < " + name + ".txt,"
+                            + " then pulumi config rm " + (path.equals(key) ? "" : "--path ") + "mlapi:" + path + " --stack " + source.stack() : "");
+            return new ConfigProblem(source.stack(), path, problem, example);
+        }).toList();
+    }
+
+    /** MODEL_REGISTRY_TOKEN for modelRegistryToken. */
+    private static String envName(String key) {
+        return key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase().replaceAll("[^A-Z0-9_]", "_");
+    }
+
     /** The keys that mlapi:secrets names as holding secret values. */
     static Set<String> secretValueKeys(ConfigSource source) {
         Set<String> keys = new HashSet<>();
-        if (source.keys().contains("secrets")) {
+        // An encrypted mlapi:secrets is refused, unread.
+        if (source.keys().contains("secrets") && !source.encryptedKeys().contains("secrets")) {
             try {
                 YAML.readTree(source.get("secrets").orElse("")).forEach(s -> {
                     for (JsonNode key : List.of(s.path("stackConfig"), s.at("/awsSecretsManager/valueFrom"))) {

@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mlapi.ProgramUnderMocks;
+import dev.mlapi.config.InvalidConfigException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,6 +58,53 @@ class StackConfigSecretsTest {
         }
         assertEquals("model-registry-token", ref.get("key").asText());
         assertTrue(ref.get("name").asText().startsWith("sentiment-api-secrets-"), ref.toString());
+    }
+
+    /**
+     * What {@code pulumi config set --secret --path mlapi:env.WANDB_KEY} writes: an encrypted value
+     * under an ordinary setting. It is refused before anything is registered, and its value is
+     * nowhere in plain text.
+     */
+    @Test
+    void anEncryptedValueUnderAnOrdinarySettingIsRefusedAndNeverReadInPlainText() throws IOException {
+        String ciphertext = "v1:f+idfjFNDVFCCErh:qavkHGSqU8mEyKGsrljPFfwiYGx7hHhCXoyKRkw4HHdkqw==";
+        String dev = Files.readString(Path.of("Pulumi.dev.yaml"));
+        Files.writeString(project.resolve("Pulumi.dev.yaml"), dev.replace("    LOG_LEVEL: debug\n",
+                "    LOG_LEVEL: debug\n    WANDB_KEY:\n      secure: " + ciphertext + "\n"));
+        String value = ProgramUnderMocks.testSecret(ciphertext);
+
+        var run = ProgramUnderMocks.run(project, "dev");
+
+        assertEquals(List.of(), run.resources().stream().filter(r -> plainText(r.inputs()).contains(value))
+                .map(r -> r.type() + " " + r.name()).toList(), "resources holding the value in plain text");
+        List<String> problems = run.result().exceptions().stream()
+                .map(e -> e instanceof InvalidConfigException ice ? ice : e.getCause() instanceof InvalidConfigException ice ? ice : null)
+                .filter(java.util.Objects::nonNull).findFirst().orElseThrow(() -> new AssertionError("no config error in " + run.result().exceptions()))
+                .problems().stream().map(Object::toString).toList();
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).startsWith("[dev] mlapi:env.WANDB_KEY: is encrypted"), problems.get(0));
+        assertFalse(problems.get(0).contains(value));
+        assertTrue(run.resources().stream().noneMatch(r -> r.type().startsWith("kubernetes:")), () -> "registered " + run.types());
+    }
+
+    /** A registration's inputs without the values it marks secret. */
+    static String plainText(JsonNode inputs) {
+        JsonNode copy = inputs.deepCopy();
+        dropSecrets(copy);
+        return copy.toString();
+    }
+
+    private static void dropSecrets(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            java.util.List<String> secrets = new java.util.ArrayList<>();
+            object.fields().forEachRemaining(e -> {
+                if (e.getValue().has(SECRET_SIG)) {
+                    secrets.add(e.getKey());
+                }
+            });
+            secrets.forEach(object::remove);
+        }
+        node.forEach(StackConfigSecretsTest::dropSecrets);
     }
 
     @Test
