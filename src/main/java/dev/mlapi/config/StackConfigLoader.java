@@ -157,9 +157,8 @@ public final class StackConfigLoader {
                     ? "is encrypted, but mlapi:" + key + " is an ordinary setting, read in plain text into the Deployment, the state and"
                             + " the preview diff; only an mlapi:secrets entry keeps a value secret"
                     : "is encrypted, but no mlapi:secrets entry names it, so no secret would use it";
-            String name = variable.toLowerCase().replace('_', '-');
-            String example = "mlapi:secrets: [{name: " + name + ", env: " + variable + ", stackConfig: " + stackConfig + "}]"
-                    + (setting ? " and pulumi config set --secret mlapi:" + stackConfig + " --stack " + source.stack() + " < " + name + ".txt,"
+            String example = "mlapi:secrets: [{name: " + variable.toLowerCase().replace('_', '-') + ", env: " + variable + ", stackConfig: " + stackConfig + "}]"
+                    + (setting ? " and " + ConfigValidator.setSecret(stackConfig, source.stack()) + ","
                             + " then pulumi config rm " + (path.equals(key) ? "" : "--path ") + "mlapi:" + path + " --stack " + source.stack() : "");
             return new ConfigProblem(source.stack(), path, problem, example);
         }).toList();
