@@ -12,7 +12,7 @@ import java.util.Optional;
 
 /**
  * AWS Secrets Manager entries synced into one Secret by the External Secrets Operator: a
- * namespaced SecretStore that reads AWS as the app's ServiceAccount (IRSA), or an existing
+ * namespaced SecretStore that reads AWS as its own ServiceAccount (IRSA), or an existing
  * ClusterSecretStore, and an ExternalSecret that owns the resulting Secret. The values never
  * pass through Pulumi: the operator refreshes the Secret in the cluster every refreshInterval,
  * and mounted files follow without a restart.
@@ -23,7 +23,8 @@ final class AppExternalSecrets {
     private AppExternalSecrets() {}
 
     /** The name of the Secret the operator writes, when any secret comes from AWS. */
-    static Optional<Output<String>> create(AppScope scope, Output<String> serviceAccount) {
+    /** @param storeAccount the SecretStore's own ServiceAccount, when the stack has a SecretStore */
+    static Optional<Output<String>> create(AppScope scope, Optional<Output<String>> storeAccount) {
         MlApiConfig c = scope.config();
         List<MlApiConfig.SecretRef> synced = c.secrets().stream().filter(s -> s.awsSecretsManager() != null).toList();
         if (synced.isEmpty()) {
@@ -35,7 +36,7 @@ final class AppExternalSecrets {
         String storeName = es.clusterStoreName();
         if (!"ClusterSecretStore".equals(es.storeKind())) {
             storeName = scope.labels().objectName("aws");
-            Output<Map<String, Object>> storeSpec = serviceAccount.applyValue(sa -> Map.of("provider", Map.of("aws", Map.of(
+            Output<Map<String, Object>> storeSpec = storeAccount.orElseThrow().applyValue(sa -> Map.of("provider", Map.of("aws", Map.of(
                     "service", "SecretsManager",
                     "region", es.region(),
                     "auth", Map.of("jwt", Map.of("serviceAccountRef", Map.of("name", sa)))))));

@@ -385,8 +385,6 @@ final class ConfigValidator {
                         es.roleArn() == null ? "is required: the IAM role the ServiceAccount assumes (IRSA) to read the secrets"
                                 : "'" + es.roleArn() + "' is not an IAM role ARN", "mlapi:externalSecrets.roleArn: arn:aws:iam::123456789012:role/sentiment-api-secrets");
             }
-            check(c.serviceAccount().create(), "serviceAccount.create", "must be true: the stack annotates its ServiceAccount with externalSecrets.roleArn",
-                    "mlapi:serviceAccount.create: true");
         }
         check(es.refreshInterval() != null && es.refreshInterval().matches("^(\\d+(s|m|h))+$"), "externalSecrets.refreshInterval", "is not a duration",
                 "mlapi:externalSecrets.refreshInterval: 1h");
