@@ -1,6 +1,7 @@
 package dev.mlapi.secrets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -56,9 +57,22 @@ class NoSecretInArgvTest {
         assertEquals(List.of(), inArgv, "a secret value on the command line");
     }
 
-    /** Whether a value follows the key: the words after it are flags, a redirection (<), a comment or nothing. */
+    @Test
+    void theScanTellsAValueFromARedirectionInEachForm() {
+        for (String withValue : List.of(" mlapi:dbPassword <value>)", " --stack dev mlapi:token hunter2 # old hint",
+                "\", \"--stack\", \"dev\", \"mlapi:modelRegistryToken\", sentinel).assertOk(\"config set\");", " --path 'mlapi:env.X' s3cret`")) {
+            assertTrue(valueAfterKey(withValue), withValue);
+        }
+        for (String without : List.of(" mlapi:dbPassword --stack dev < db-password.txt)", " --stack staging mlapi:modelRegistryToken   # prompts",
+                "\", \"--stack\", \"dev\", \"mlapi:modelRegistryToken\").assertOk(\"config set\");", " --path mlapi:env.WANDB_KEY} writes:",
+                " mlapi:\" + key + \" --stack \" + stack + \" < \"", " --path mlapi:env.WANDB_KEY` writes")) {
+            assertFalse(valueAfterKey(without), without);
+        }
+    }
+
+    /** Whether a value follows the key: the words after it are flags, a redirection (<), a comment, the end of a quote or nothing. */
     static boolean valueAfterKey(String rest) {
-        List<String> words = Arrays.stream(rest.replaceAll("[\"'`,]", " ").replaceAll("([})])", " $1 ").split("\\s+")).filter(w -> !w.isEmpty()).toList();
+        List<String> words = Arrays.stream(rest.replaceAll("[\"',]", " ").replaceAll("([})`])", " $1 ").split("\\s+")).filter(w -> !w.isEmpty()).toList();
         int key = -1;
         for (int i = 0; i < words.size() && key < 0; i++) {
             if (words.get(i).startsWith("mlapi:")) {
@@ -67,7 +81,7 @@ class NoSecretInArgvTest {
         }
         for (int i = key + 1; key >= 0 && i < words.size(); i++) {
             String w = words.get(i);
-            if (w.equals("<") || w.startsWith("<") && !w.contains(">") || w.startsWith("#") || w.startsWith(")") || w.startsWith("}") || w.equals("|")) {
+            if (w.equals("<") || w.startsWith("<") && !w.contains(">") || w.startsWith("#") || w.startsWith(")") || w.startsWith("}") || w.equals("`") || w.equals("|")) {
                 return false;
             }
             // In Java source, a key built from parts: "mlapi:" + key + " --stack " ...
