@@ -20,6 +20,7 @@ public final class PulumiConfigSource {
         var engine = Deployment.getInstance().getConfig();
         Set<String> encrypted = new TreeSet<>(file.encryptedKeys());
         Set<String> values = new TreeSet<>(file.encryptedValues());
+        // Where the file shows no encrypted value in a key the engine holds secret, the whole key is.
         file.keys().stream().filter(k -> engine.isConfigSecret(StackFile.NAMESPACE + k) && encrypted.add(k)).forEach(values::add);
         return ConfigSource.of(ctx.stackName(), file.keys(), encrypted, values, file.rewritten(), ctx.config("mlapi")::get);
     }

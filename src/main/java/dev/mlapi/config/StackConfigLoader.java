@@ -146,22 +146,29 @@ public final class StackConfigLoader {
      * as plain text, and from there the Deployment, the state and the preview diff.
      */
     private static List<ConfigProblem> unconsumedSecrets(ConfigSource source, String key) {
-        boolean setting = Arrays.stream(FIELDS).anyMatch(f -> f.getName().equals(key));
-        List<String> paths = source.encryptedValues().stream().filter(p -> p.equals(key) || p.startsWith(key + ".") || p.startsWith(key + "["))
-                .sorted().toList();
-        return (paths.isEmpty() ? List.of(key) : paths).stream().map(path -> {
-            String last = path.substring(path.lastIndexOf('.') + 1).replaceAll("\\[\\d+]$", "");
-            String variable = envName(setting ? last : key);
-            String stackConfig = setting ? ConfigValidator.camel(variable) : key;
-            String problem = setting
-                    ? "is encrypted, but mlapi:" + key + " is an ordinary setting, read in plain text into the Deployment, the state and"
-                            + " the preview diff; only an mlapi:secrets entry keeps a value secret"
-                    : "is encrypted, but no mlapi:secrets entry names it, so no secret would use it";
-            String example = "mlapi:secrets: [{name: " + variable.toLowerCase().replace('_', '-') + ", env: " + variable + ", stackConfig: " + stackConfig + "}]"
-                    + (setting ? " and " + ConfigValidator.setSecret(stackConfig, source.stack()) + ","
-                            + " then pulumi config rm " + (path.equals(key) ? "" : "--path ") + "mlapi:" + path + " --stack " + source.stack() : "");
-            return new ConfigProblem(source.stack(), path, problem, example);
+        String stack = source.stack();
+        if (Arrays.stream(FIELDS).noneMatch(f -> f.getName().equals(key))) {
+            return List.of(new ConfigProblem(stack, key, "is encrypted, but no mlapi:secrets entry names it, so no secret would use it",
+                    secretEntry(envName(key), key)));
+        }
+        String problem = "is encrypted, but mlapi:" + key + " is an ordinary setting, read in plain text into the Deployment, the state and"
+                + " the preview diff; only an mlapi:secrets entry keeps a value secret";
+        List<String> nested = source.encryptedValues().stream().filter(p -> p.startsWith(key + ".") || p.startsWith(key + "[")).sorted().toList();
+        if (nested.isEmpty()) {
+            // The whole setting is encrypted: it goes back to plain text, its credentials into secrets.
+            return List.of(new ConfigProblem(stack, key, problem, "pulumi config rm mlapi:" + key + " --stack " + stack + ", state it in plain text in Pulumi."
+                    + stack + ".yaml, and each credential in it as an entry: " + secretEntry("MODEL_REGISTRY_TOKEN", "modelRegistryToken")));
+        }
+        return nested.stream().map(path -> {
+            String variable = envName(path.substring(path.lastIndexOf('.') + 1).replaceAll("\\[\\d+]$", ""));
+            String stackConfig = ConfigValidator.camel(variable);
+            return new ConfigProblem(stack, path, problem, secretEntry(variable, stackConfig) + " and " + ConfigValidator.setSecret(stackConfig, stack)
+                    + ", then pulumi config rm --path mlapi:" + path + " --stack " + stack);
         }).toList();
+    }
+
+    private static String secretEntry(String variable, String stackConfig) {
+        return "mlapi:secrets: [{name: " + variable.toLowerCase().replace('_', '-') + ", env: " + variable + ", stackConfig: " + stackConfig + "}]";
     }
 
     /** MODEL_REGISTRY_TOKEN for modelRegistryToken. */
