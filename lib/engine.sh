@@ -249,6 +249,7 @@ seal_main() { # stack secret-name [--cert FILE|https://URL|local]
   local stack=${1:?$usage} name=${2:?$usage}
   local cert=certs/$stack.pem pem target blob
   [[ ${3:-} == --cert ]] && cert=${4:?--cert needs a file, an https URL or local}
+  [[ ${cert,,} == file://* ]] && cert=${cert:7}
   case ${cert,,} in
     local)
       pem=$(cluster_kubectl get secrets --namespace kube-system --selector sealedsecrets.bitnami.com/sealed-secrets-key=active \
