@@ -41,7 +41,7 @@ public final class MlApi extends ComponentResource {
         Optional<Output<String>> configMap = AppConfigMap.create(scope);
         Map<String, Output<String>> secretObjects = new java.util.HashMap<>();
         AppSecret.create(scope, args.secretValues()).ifPresent(object -> args.secretValues().keySet().forEach(s -> secretObjects.put(s, object)));
-        AppExternalSecrets.create(scope, storeAccount).ifPresent(object -> c.secrets().stream()
+        AppExternalSecrets.create(scope, AppSecretStore.create(scope, storeAccount)).ifPresent(object -> c.secrets().stream()
                 .filter(s -> s.awsSecretsManager() != null).forEach(s -> secretObjects.put(s.name(), object)));
         AppSealedSecrets.create(scope).ifPresent(object -> c.secrets().stream()
                 .filter(s -> s.sealed() != null).forEach(s -> secretObjects.put(s.name(), object)));
