@@ -200,6 +200,7 @@ class SecretOperatorsIT {
         // Started by the tests before; started here when this one runs alone.
         project.mlapi("cluster", "addon", "sealed-secrets").assertOk("the Sealed Secrets controller");
         project.mlapi("cluster", "addon", "external-secrets").assertOk("the External Secrets Operator");
+        project.mlapi("output", "dev").assertOk("the dev stack, created when this test runs alone");
         useSecrets("""
                   mlapi:externalSecrets: {region: eu-west-1, roleArn: "arn:aws:iam::123456789012:role/sentiment-api-secrets"}
                 """, seal("hub-token", sealed) + "    - {name: db-password, mountPath: /var/run/secrets/db, awsSecretsManager: {secretId: ml/sentiment/db, property: password}}\n");
