@@ -356,20 +356,39 @@ deployed_image() {
 
 # Seals a value (from standard input) for one stack's cluster, bound to the namespace and Secret
 # name the program gives its SealedSecret; prints what to put in the stack file.
-# --cert local: the controller of the local cluster (./mlapi cluster addon sealed-secrets).
-seal_main() { # stack secret-name [--cert FILE|URL|local]
-  local stack=${1:?usage: ./mlapi seal <stack> <secret-name> [--cert FILE|URL|local] < value} name=${2:?usage: ./mlapi seal <stack> <secret-name> [--cert FILE|URL|local] < value}
-  local cert=certs/$stack.pem target
-  [[ ${3:-} == --cert ]] && cert=${4:?--cert needs a file, a URL or local}
-  [[ $cert == local ]] && cert=$sealed_secrets_cert_url
-  if [[ $cert != http* && ! -f $cert ]]; then
-    echo "seal: no certificate $cert; get the environment's public one with kubeseal --fetch-cert and keep it there" >&2
-    return 1
-  fi
+# The certificate: a file, an https URL (fetched here, never over plain HTTP, not even on a
+# redirect: a swapped certificate would seal the value for whoever swapped it), or local: the
+# local cluster's controller's newest sealing certificate, read through the API server.
+seal_main() { # stack secret-name [--cert FILE|https://URL|local]
+  local usage='usage: ./mlapi seal <stack> <secret-name> [--cert FILE|https://URL|local] < value'
+  local stack=${1:?$usage} name=${2:?$usage}
+  local cert=certs/$stack.pem pem target blob
+  [[ ${3:-} == --cert ]] && cert=${4:?--cert needs a file, an https URL or local}
+  [[ ${cert,,} == file://* ]] && cert=${cert:7}
+  case ${cert,,} in
+    local)
+      pem=$(cluster_kubectl get secrets --namespace kube-system --selector sealedsecrets.bitnami.com/sealed-secrets-key=active \
+        --sort-by .metadata.creationTimestamp --output 'jsonpath={.items[-1:].data.tls\.crt}' 2>/dev/null | base64 -d 2>/dev/null)
+      if [[ $pem != *"BEGIN CERTIFICATE"* ]]; then
+        echo "seal: the local cluster has no Sealed Secrets controller's certificate; start it with ./mlapi cluster addon sealed-secrets" >&2
+        return 1
+      fi ;;
+    https://*)
+      pem=$(curl --fail --silent --show-error --proto =https --proto-redir =https --max-time 30 "$cert") || return 1 ;;
+    *://*)
+      echo "seal: $cert is not https; a certificate fetched without TLS can be swapped on the way and the value sealed for whoever swapped it." \
+        "Give an https URL, or a file: kubeseal --fetch-cert > certs/$stack.pem" >&2
+      return 1 ;;
+    *)
+      if [[ ! -f $cert ]]; then
+        echo "seal: no certificate $cert; get the environment's public one with kubeseal --fetch-cert and keep it there" >&2
+        return 1
+      fi
+      pem=$(<"$cert") ;;
+  esac
   target=$(program_main dev.mlapi.secrets.SealTarget "$stack") || return 1
   tools/build kubeseal
-  local blob
-  blob=$("$project_dir/.tools/bin/kubeseal" --raw --scope strict --cert "$cert" \
+  blob=$("$project_dir/.tools/bin/kubeseal" --raw --scope strict --cert <(printf '%s\n' "$pem") \
     --namespace "${target% *}" --name "${target#* }" --from-file=/dev/stdin) || return 1
   printf '    - name: %s\n      mountPath: /var/run/secrets/%s\n      sealed: {encryptedData: %s}\n' "$name" "$name" "$blob"
 }

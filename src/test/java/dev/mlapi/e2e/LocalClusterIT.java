@@ -95,7 +95,7 @@ class LocalClusterIT {
     @Order(3)
     void aSecretReachesTheClusterAndNothingElseAndRotatesByItself() throws IOException {
         String sentinel = "sentinel-" + java.util.UUID.randomUUID();
-        project.mlapi("pulumi", "config", "set", "--secret", "--stack", "dev", "mlapi:modelRegistryToken", sentinel).assertOk("config set");
+        project.mlapiWithInput(sentinel, "pulumi", "config", "set", "--secret", "--stack", "dev", "mlapi:modelRegistryToken").assertOk("config set");
         Project.Result up = project.mlapi("up", "dev").assertOk("up dev with a secret");
 
         assertEquals(List.of(), project.placesHolding(sentinel, "dev", up.output()));
@@ -106,7 +106,7 @@ class LocalClusterIT {
 
         // Rotation: a new value, one up, and the pods run on a new Secret without any other step.
         String oldName = secret.at("/metadata/name").asText();
-        project.mlapi("pulumi", "config", "set", "--secret", "--stack", "dev", "mlapi:modelRegistryToken", sentinel + "-rotated").assertOk("rotate");
+        project.mlapiWithInput(sentinel + "-rotated", "pulumi", "config", "set", "--secret", "--stack", "dev", "mlapi:modelRegistryToken").assertOk("rotate");
         project.mlapi("up", "dev").assertOk("up dev after rotation");
         JsonNode rotated = secretOfDeployment();
         assertNotEquals(oldName, rotated.at("/metadata/name").asText());
