@@ -112,6 +112,41 @@ class ExplicitClusterTest {
                 engineCalls(up).stream().map(String::strip).toList(), "no --yes, no --skip-preview, not --non-interactive: the CLI previews and asks");
     }
 
+    /**
+     * A killed run left a pending create (the export says so; the recovery command, stubbed here,
+     * answers with the refresh it needs). On another cluster the refresh changes what a team
+     * shares, so it is shown and asked like the up: "no" leaves the state and the cluster alone
+     * and stops the up; --yes takes the step unasked, then the up runs.
+     */
+    @Test
+    void onAnotherClusterRecoveryAsksBeforeItActs() {
+        String pending = STUBS + """
+                pulumi() {
+                  echo "PULUMI $* [backend $PULUMI_BACKEND_URL] [kubeconfig $KUBECONFIG]"
+                  if [[ $1 == stack && $2 == export ]]; then echo '{"deployment": {"pending_operations": [{"type": "creating"}]}}' >"$6"; fi
+                }
+                program_main() { echo --clear-pending-creates; }
+                """;
+        Map<String, String> env = new java.util.HashMap<>(remote);
+        env.put("PULUMI_BACKEND_URL", backend);
+        String where = " [backend " + backend + "] [kubeconfig " + remote.get("MLAPI_KUBECONFIG") + "]";
+        List<String> answerNo = List.of("python3", Path.of("src/test/resources/dev/mlapi/shell/terminal.py").toAbsolutePath().toString(),
+                "--answer", "recover: do it now? [y/N]", "n", "--");
+
+        Shell.Result declined = shell.run(env, answerNo, pending + "engine_run up staging\n");
+
+        assertNotEquals(0, declined.exitCode(), declined.output());
+        assertTrue(declined.output().contains("recover: to do: pulumi refresh --clear-pending-creates --stack staging"), declined.output());
+        assertEquals(List.of(), engineCalls(declined), "declined: neither the refresh nor the up ran");
+
+        Shell.Result unasked = shell.run(env, List.of(), pending + "engine_run up staging --yes\n");
+
+        assertEquals(0, unasked.exitCode(), unasked.output());
+        assertEquals(List.of("PULUMI refresh --yes --non-interactive --skip-preview --stack staging --clear-pending-creates" + where,
+                "PULUMI up --diff --stack staging --yes --non-interactive" + where, "PULUMI stack output --stack staging" + where),
+                engineCalls(unasked).stream().map(String::strip).toList());
+    }
+
     @Test
     void theLocalClusterKeepsItsOwnStateAndAsksNothing() {
         Shell.Result up = mlapi(Map.of("PULUMI_BACKEND_URL", backend), "up", "dev");
