@@ -81,8 +81,11 @@ class CrashRecoveryIT {
         // A new class, so that the build's jar differs from the last one (a comment alone leaves it byte for byte the same).
         Path source = Files.writeString(project.dir.resolve("src/main/java/dev/mlapi/CrashRecoveryBuild.java"),
                 "package dev.mlapi;\n\nfinal class CrashRecoveryBuild {}\n");
-        Instant changed = Files.getLastModifiedTime(source).toInstant();
         Path jar = project.dir.resolve("target/mlapi.jar");
+        // Written milliseconds after the copy stamped the jar, the source can carry the same or an
+        // earlier time (the kernel stamps files from a coarse clock): a change made after the build.
+        Instant changed = Files.getLastModifiedTime(jar).toInstant().plusSeconds(1);
+        Files.setLastModifiedTime(source, java.nio.file.attribute.FileTime.from(changed));
         Run run = Run.start();
         // The shade plugin rewrites the jar in place: from its first write the file is newer than
         // the change and no longer a whole zip, until the build ends.
