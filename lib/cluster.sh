@@ -48,10 +48,14 @@ cluster_pid() { # name: prints the pid while the process runs
 
 # cluster_is <name> <pid>: whether the pid is still the process the pid file was written for.
 cluster_is() {
-  local run=$cluster_dir/run id
+  local run=$cluster_dir/run
   [[ $2 =~ ^[0-9]+$ && -f $run/$1.id && -f $run/$1.argv ]] || return 1
-  id=$(process_identity "$2") || return 1
-  [[ $id == "$(<"$run/$1.id")" ]] && process_runs "$run/$1.argv" "$2"
+  process_is "$2" "$(<"$run/$1.id")" && process_runs "$run/$1.argv" "$2"
+}
+
+# process_is <pid> <identity>: whether that process still exists (exiting included).
+process_is() {
+  [[ $(process_identity "$1") == "$2" ]]
 }
 
 # process_identity <pid>: the boot and the start time, which no other process of any boot shares.
@@ -260,14 +264,17 @@ cluster_all_nodes_ready() {
 # cluster_stop <name>: stops a process cluster_start started, and what it started, in 15 s at most.
 # Only a process its pid file still identifies is signalled (cluster_pid).
 cluster_stop() {
-  local name=$1 pid
+  local name=$1 pid id
   if pid=$(cluster_pid "$name"); then
+    # Once signalled, the process is waited for by its start time alone: while it exits, its
+    # command line reads empty, yet it is not gone.
+    id=$(<"$cluster_dir/run/$name.id")
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 75); do cluster_is "$name" "$pid" || break; sleep 0.2; done
-    if cluster_is "$name" "$pid"; then
+    for _ in $(seq 75); do process_is "$pid" "$id" || break; sleep 0.2; done
+    if process_is "$pid" "$id"; then
       echo "cluster: $name did not stop in 15s; killing it" >&2
       kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
-      for _ in $(seq 50); do cluster_is "$name" "$pid" || break; sleep 0.1; done
+      for _ in $(seq 50); do process_is "$pid" "$id" || break; sleep 0.1; done
     fi
     stopped=$((${stopped:-0} + 1))
   fi
