@@ -66,7 +66,7 @@ addon_sealed_secrets() {
     "$project_dir/.tools/bin/sealed-secrets-controller" \
     --listen-addr "127.0.0.1:$sealed_secrets_port" --listen-metrics-addr 127.0.0.1:0
   cluster_wait "the Sealed Secrets controller" 60 curl -sf "$sealed_secrets_cert_url"
-  echo "cluster: Sealed Secrets controller up; its certificate: $sealed_secrets_cert_url (./mlapi seal <stack> <name> --cert local)" >&2
+  echo "cluster: Sealed Secrets controller up; seal for it with ./mlapi seal <stack> <name> --cert local" >&2
 }
 
 addon_external_secrets() {

@@ -94,17 +94,11 @@ bench_seconds() { # command... : prints the wall-clock seconds it took
 }
 
 bench_preview_dev() { # program jar, or empty for Maven
-  bench_program "$1" bench_seconds pulumi preview --non-interactive --stack dev --config-file "$dev_config"
+  MLAPI_PROGRAM_BINARY=$1 bench_seconds pulumi preview --non-interactive --stack dev --config-file "$dev_config"
 }
 
 bench_preview_scale() { # number of APIs
-  (cd "$bench_dir" && MLAPI_BENCH_APIS=$1 bench_program "$scale_jar" bench_seconds pulumi preview --non-interactive --stack bench)
-}
-
-# A command whose engine runs the given jar (none: Maven, as Pulumi.yaml does): lib/bin wraps the
-# pinned Java host, which takes a jar only from its -binary flag, and is found on $PATH here only.
-bench_program() { # jar command...
-  PATH=$project_dir/lib/bin:$PATH PULUMI_IGNORE_AMBIENT_PLUGINS=false MLAPI_PROJECT_DIR=$project_dir MLAPI_PROGRAM_BINARY=$1 "${@:2}"
+  (cd "$bench_dir" && MLAPI_BENCH_APIS=$1 MLAPI_PROGRAM_BINARY=$scale_jar bench_seconds pulumi preview --non-interactive --stack bench)
 }
 
 bench_mock_cold() { # classpath stack

@@ -18,9 +18,76 @@ cluster_components=(etcd kube-apiserver kube-controller-manager kube-scheduler k
 # The pinned tools the cluster runs (tools/build builds them).
 cluster_tools=("${cluster_components[@]}" kubelet kube-proxy coredns registry)
 
-cluster_pid() {
-  local pidfile=$cluster_dir/run/$1.pid
-  [[ -f $pidfile ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null && cat "$pidfile"
+# A pid file (run/<name>.pid) names a process cluster_start started; beside it, what that process
+# was: run/<name>.id, the boot it ran in and its start time (clock ticks after boot, from
+# /proc/<pid>/stat), and run/<name>.argv, the command it was given. A pid that the system has
+# given to another process since (after a reboot, say) no longer matches: it is reported and
+# forgotten, never signalled.
+cluster_pid() { # name: prints the pid while the process runs
+  local run=$cluster_dir/run pid
+  [[ -f $run/$1.pid ]] || return 1
+  pid=$(<"$run/$1.pid")
+  if cluster_is "$1" "$pid"; then
+    echo "$pid"
+    return 0
+  fi
+  local command=""
+  if [[ $pid =~ ^[0-9]+$ ]]; then
+    command=$(tr '\0' ' ' 2>/dev/null </proc/"$pid"/cmdline | cut -c1-120 | sed 's/ *$//') || command=""
+  fi
+  if [[ -n $command ]]; then
+    local why="is not the process ./mlapi started"
+    [[ -f $run/$1.id ]] || why="cannot be told from another (an older ./mlapi wrote no start time beside it)"
+    echo "cluster: $1's pid file names pid $pid, which runs $command and $why; not signalling it, and removing the pid file" >&2
+  else
+    echo "cluster: $1 (pid $pid) is no longer running; removing its pid file" >&2
+  fi
+  rm -f "$run/$1.pid" "$run/$1.id" "$run/$1.argv"
+  return 1
+}
+
+# cluster_is <name> <pid>: whether the pid is still the process the pid file was written for.
+cluster_is() {
+  local run=$cluster_dir/run
+  [[ $2 =~ ^[0-9]+$ && -f $run/$1.id && -f $run/$1.argv ]] || return 1
+  process_is "$2" "$(<"$run/$1.id")" && process_runs "$run/$1.argv" "$2"
+}
+
+# process_is <pid> <identity>: whether that process still exists (exiting included).
+process_is() {
+  [[ $(process_identity "$1") == "$2" ]]
+}
+
+# process_identity <pid>: the boot and the start time, which no other process of any boot shares.
+process_identity() {
+  local stat fields
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  # The command name (2nd field) may hold spaces and parentheses: count from after its ")".
+  read -ra fields <<<"${stat##*) }"
+  echo "$(</proc/sys/kernel/random/boot_id) ${fields[19]}"
+}
+
+# process_runs <argv-file> <pid>: whether the process runs the command in the file, at any step
+# of its start: programs in it (setsid, nsenter, unshare, env) replace themselves with the rest
+# of it, and a script runs under its interpreter, whose words come first. So the process's words
+# (or all but the first one or two: an interpreter, or env and one) end the command's, or the
+# command's end the process's.
+process_runs() {
+  local -a given running
+  mapfile -d '' -t given <"$1"
+  mapfile -d '' -t running 2>/dev/null <"/proc/$2/cmdline" || return 1
+  words_end given running 0 || words_end given running 1 || words_end given running 2 || words_end running given 0
+}
+
+# words_end <array> <other array> <skip>: whether the other's words, but its first <skip>, end
+# the first array's words.
+words_end() {
+  local -n whole=$1 tail=$2
+  local n=$((${#tail[@]} - $3)) i
+  ((n > 0 && n <= ${#whole[@]})) || return 1
+  for ((i = 1; i <= n; i++)); do
+    [[ ${whole[-i]} == "${tail[-i]}" ]] || return 1
+  done
 }
 
 # cluster_start <name> <program> [args]: runs the program in its own session, logging to logs/<name>.log.
@@ -41,8 +108,27 @@ cluster_start() {
     return 1
   fi
   mkdir -p "$cluster_dir/run" "$cluster_dir/logs"
-  setsid "$@" >"$cluster_dir/logs/$name.log" 2>&1 < /dev/null &
-  echo $! >"$cluster_dir/run/$name.pid"
+  # Without the locks' descriptors (lib/lock.sh): a lock must not outlive the command.
+  setsid "$@" >"$cluster_dir/logs/$name.log" 2>&1 </dev/null 7>&- 8>&- 9>&- &
+  cluster_record "$name" $! "$@"
+}
+
+# cluster_record <name> <pid> <command...>: the pid file, and what the process is (see cluster_pid).
+cluster_record() {
+  local run=$cluster_dir/run name=$1 pid=$2 id
+  shift 2
+  if ! id=$(process_identity "$pid"); then
+    echo "cluster: $name exited as it started; see $cluster_dir/logs/$name.log" >&2
+    return 1
+  fi
+  printf '%s\0' "$@" >"$run/$name.argv"
+  echo "$id" >"$run/$name.id"
+  echo "$pid" >"$run/$name.pid"
+  # Until setsid has run the program (a few milliseconds), the process is still this shell.
+  for _ in $(seq 50); do
+    cluster_is "$name" "$pid" || [[ ! -e /proc/$pid ]] && return 0
+    sleep 0.1
+  done
 }
 
 cluster_wait() {
@@ -91,7 +177,12 @@ cluster_kubectl() {
   kubectl --kubeconfig "$kubeconfig" "$@"
 }
 
+# Two commands at once start the cluster once: the second waits (lib/lock.sh), then finds it up.
 cluster_up() {
+  mlapi_locked cluster "starting the local cluster" cluster_boot
+}
+
+cluster_boot() {
   local start=$SECONDS pki=$cluster_dir/pki name running=0
   for name in "${cluster_components[@]}" "${node_processes[@]}" registry; do cluster_pid "$name" >/dev/null && running=$((running + 1)); done
   # Already up: every later command starts here, so this costs one request, not a second.
@@ -171,25 +262,33 @@ cluster_all_nodes_ready() {
 }
 
 # cluster_stop <name>: stops a process cluster_start started, and what it started, in 15 s at most.
+# Only a process its pid file still identifies is signalled (cluster_pid).
 cluster_stop() {
-  local name=$1 pid
+  local name=$1 pid id
   if pid=$(cluster_pid "$name"); then
+    # Once signalled, the process is waited for by its start time alone: while it exits, its
+    # command line reads empty, yet it is not gone.
+    id=$(<"$cluster_dir/run/$name.id")
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 75); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    if kill -0 "$pid" 2>/dev/null; then
+    for _ in $(seq 75); do process_is "$pid" "$id" || break; sleep 0.2; done
+    if process_is "$pid" "$id"; then
       echo "cluster: $name did not stop in 15s; killing it" >&2
       kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
-      for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      for _ in $(seq 50); do process_is "$pid" "$id" || break; sleep 0.1; done
     fi
     stopped=$((${stopped:-0} + 1))
   fi
-  rm -f "$cluster_dir/run/$name.pid"
+  rm -f "$cluster_dir/run/$name.pid" "$cluster_dir/run/$name.id" "$cluster_dir/run/$name.argv"
 }
 
 # One at a time, add-ons first, then the real node (and what it leaves on the host), the
 # registry, then the control plane in reverse order of start, each gone before the next stops:
 # the API server shuts down cleanly only while etcd still answers.
 cluster_down() {
+  mlapi_locked cluster "stopping the local cluster" cluster_halt
+}
+
+cluster_halt() {
   local name stopped=0
   for name in "${addon_processes[@]}"; do cluster_stop "$name"; done
   node_down
@@ -199,7 +298,11 @@ cluster_down() {
 }
 
 cluster_delete() {
-  cluster_down
+  mlapi_locked cluster "deleting the local cluster" cluster_remove
+}
+
+cluster_remove() {
+  cluster_halt
   rm -rf "$cluster_dir"
   echo "cluster: deleted $cluster_dir" >&2
 }

@@ -1,7 +1,5 @@
 package dev.mlapi.components;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.pulumi.aws.Provider;
 import com.pulumi.aws.ProviderArgs;
 import com.pulumi.aws.iam.Policy;
@@ -17,6 +15,7 @@ import com.pulumi.aws.secretsmanager.SecretVersionArgs;
 import com.pulumi.core.Output;
 import com.pulumi.resources.CustomResourceOptions;
 import dev.mlapi.config.MlApiConfig;
+import dev.mlapi.secrets.IamPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,15 +24,14 @@ import java.util.Optional;
 /**
  * The AWS side of the External Secrets source, when the stack manages it: the Secrets Manager
  * secrets (with their first value from encrypted stack config, or set out of band), and an IAM
- * role that only this namespace's ServiceAccount can assume, through the cluster's OIDC
- * provider, allowed to read exactly these secrets (and decrypt with their key, when one is set).
+ * role that only the SecretStore's ServiceAccount can assume, through the cluster's OIDC
+ * provider, allowed to read exactly these secrets (and decrypt with their key, for them, through
+ * Secrets Manager only), from typed grants ({@link IamPolicy}).
  */
 final class AppAwsAccess {
-    private static final JsonMapper JSON = new JsonMapper();
-
     private AppAwsAccess() {}
 
-    /** The ARN of the role the ServiceAccount assumes, when the stack manages AWS. */
+    /** The ARN of the role the SecretStore's ServiceAccount assumes, when the stack manages AWS. */
     static Optional<Output<String>> create(AppScope scope, Map<String, Output<String>> initialValues) {
         MlApiConfig c = scope.config();
         MlApiConfig.ManagedAws managed = c.externalSecrets().manageAws();
@@ -58,35 +56,15 @@ final class AppAwsAccess {
             arns.add(secret.arn());
         }
 
-        String issuer = managed.oidcProviderArn().substring(managed.oidcProviderArn().indexOf("oidc-provider/") + "oidc-provider/".length());
-        String subject = "system:serviceaccount:" + c.namespace().name() + ":" + c.serviceAccount().name();
         var role = new Role(scope.labels().objectName("secrets-reader"), RoleArgs.builder()
-                .description("Lets " + subject + " read its secrets, and nothing else")
-                .assumeRolePolicy(json(Map.of("Version", "2012-10-17", "Statement", List.of(Map.of(
-                        "Effect", "Allow",
-                        "Principal", Map.of("Federated", managed.oidcProviderArn()),
-                        "Action", "sts:AssumeRoleWithWebIdentity",
-                        "Condition", Map.of("StringEquals", Map.of(issuer + ":sub", subject, issuer + ":aud", "sts.amazonaws.com")))))))
+                .description("Lets the SecretStore of " + c.name() + " in " + c.namespace().name() + " read its secrets, and nothing else")
+                .assumeRolePolicy(IamPolicy.assumedByServiceAccount(managed.oidcProviderArn(), c.namespace().name(), AppSecretStoreAccount.name(scope)).json())
                 .build(), options);
-        Output<String> document = Output.all(arns).applyValue(resources -> {
-            List<Map<String, Object>> statements = new ArrayList<>();
-            statements.add(Map.of("Effect", "Allow", "Action", List.of("secretsmanager:GetSecretValue"), "Resource", resources));
-            if (managed.kmsKeyArn() != null) {
-                statements.add(Map.of("Effect", "Allow", "Action", List.of("kms:Decrypt"), "Resource", List.of(managed.kmsKeyArn())));
-            }
-            return json(Map.of("Version", "2012-10-17", "Statement", statements));
-        });
+        Output<String> document = Output.all(arns).applyValue(resources ->
+                IamPolicy.readSecrets(resources, Optional.ofNullable(managed.kmsKeyArn()), c.externalSecrets().region()).json());
         var policy = new Policy(scope.labels().objectName("secrets-read"), PolicyArgs.builder().policy(document).build(), options);
         new RolePolicyAttachment(scope.labels().objectName("secrets-read"), RolePolicyAttachmentArgs.builder()
                 .role(role.name()).policyArn(policy.arn()).build(), options);
         return Optional.of(role.arn());
-    }
-
-    private static String json(Object value) {
-        try {
-            return JSON.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -11,19 +11,21 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * AWS Secrets Manager entries synced into one Secret by the External Secrets Operator: a
- * namespaced SecretStore that reads AWS as the app's ServiceAccount (IRSA), or an existing
- * ClusterSecretStore, and an ExternalSecret that owns the resulting Secret. The values never
- * pass through Pulumi: the operator refreshes the Secret in the cluster every refreshInterval,
- * and mounted files follow without a restart.
+ * AWS Secrets Manager entries synced into one Secret by the External Secrets Operator: an
+ * ExternalSecret that owns the resulting Secret, read through the stack's SecretStore or an
+ * existing ClusterSecretStore. The values never pass through Pulumi: the operator refreshes the
+ * Secret in the cluster every refreshInterval, and mounted files follow without a restart.
  */
 final class AppExternalSecrets {
     static final String API_VERSION = "external-secrets.io/v1";
 
     private AppExternalSecrets() {}
 
-    /** The name of the Secret the operator writes, when any secret comes from AWS. */
-    static Optional<Output<String>> create(AppScope scope, Output<String> serviceAccount) {
+    /**
+     * The name of the Secret the operator writes, when any secret comes from AWS.
+     * @param store the stack's own SecretStore ({@link AppSecretStore}); without one, the ClusterSecretStore the config names
+     */
+    static Optional<Output<String>> create(AppScope scope, Optional<Resource> store) {
         MlApiConfig c = scope.config();
         List<MlApiConfig.SecretRef> synced = c.secrets().stream().filter(s -> s.awsSecretsManager() != null).toList();
         if (synced.isEmpty()) {
@@ -31,17 +33,7 @@ final class AppExternalSecrets {
         }
         MlApiConfig.ExternalSecrets es = c.externalSecrets();
         String target = scope.labels().objectName("aws-secrets");
-        List<Resource> store = new ArrayList<>();
-        String storeName = es.clusterStoreName();
-        if (!"ClusterSecretStore".equals(es.storeKind())) {
-            storeName = scope.labels().objectName("aws");
-            Output<Map<String, Object>> storeSpec = serviceAccount.applyValue(sa -> Map.of("provider", Map.of("aws", Map.of(
-                    "service", "SecretsManager",
-                    "region", es.region(),
-                    "auth", Map.of("jwt", Map.of("serviceAccountRef", Map.of("name", sa)))))));
-            store.add(new KubernetesCustomResource(storeName, new KubernetesCustomResource.Args(API_VERSION, "SecretStore",
-                    scope.metadata(storeName, AppLabels.INFERENCE), storeSpec), scope.options()));
-        }
+        String storeName = store.isPresent() ? AppSecretStore.name(scope) : es.clusterStoreName();
         List<Map<String, Object>> data = new ArrayList<>();
         for (MlApiConfig.SecretRef s : synced) {
             Map<String, Object> remote = new LinkedHashMap<>();
@@ -62,7 +54,7 @@ final class AppExternalSecrets {
         // Waiting for Ready turns a missing AWS secret or a denied read into a failed up, not a stuck rollout.
         var externalSecret = new KubernetesCustomResource(target, new KubernetesCustomResource.Args(API_VERSION, "ExternalSecret",
                 scope.metadata(target, AppLabels.INFERENCE, Map.of(KubernetesCustomResource.WAIT_FOR, "condition=Ready")),
-                Output.of(spec)), scope.operatorOptions(store.toArray(Resource[]::new)));
+                Output.of(spec)), scope.operatorOptions(store.stream().toArray(Resource[]::new)));
         return Optional.of(externalSecret.name());
     }
 }

@@ -3,19 +3,20 @@ package dev.mlapi.components;
 import com.pulumi.core.Output;
 import com.pulumi.kubernetes.core.v1.ServiceAccount;
 import com.pulumi.kubernetes.core.v1.ServiceAccountArgs;
-import dev.mlapi.config.MlApiConfig;
 import com.pulumi.kubernetes.meta.v1.inputs.ObjectMetaArgs;
-import java.util.Map;
-import java.util.Optional;
+import dev.mlapi.config.MlApiConfig;
 import java.util.TreeMap;
 
-/** The identity the pods run as; annotations carry cloud roles (IRSA and the like). */
+/**
+ * The identity the pods run as; annotations carry the cloud roles the config gives it. The
+ * secrets' AWS role is never one of them: the SecretStore has an account of its own
+ * ({@link AppSecretStoreAccount}), so model code in the pods holds no AWS credentials.
+ */
 final class AppServiceAccount {
     private AppServiceAccount() {}
 
     /** The ServiceAccount's name: created here, or an existing one the config names. */
-    /** @param awsRole the IAM role the stack made for its secrets, which the account assumes (IRSA) */
-    static Output<String> create(AppScope scope, Optional<Output<String>> awsRole) {
+    static Output<String> create(AppScope scope) {
         MlApiConfig.ServiceAccount sa = scope.config().serviceAccount();
         if (!sa.create()) {
             return Output.of(sa.name());
@@ -23,21 +24,10 @@ final class AppServiceAccount {
         var account = new ServiceAccount(sa.name(), ServiceAccountArgs.builder()
                 .metadata(ObjectMetaArgs.builder().name(sa.name()).namespace(scope.namespace())
                         .labels(scope.labels().all(AppLabels.INFERENCE))
-                        .annotations(awsRole.orElse(Output.of("")).applyValue(role -> annotations(scope.config(), role)))
+                        .annotations(new TreeMap<>(sa.annotations()))
                         .build())
                 .automountServiceAccountToken(sa.automountToken())
                 .build(), scope.options());
         return account.metadata().applyValue(m -> m.name().orElse(sa.name()));
-    }
-
-    /** The configured annotations, plus the IRSA role when the stack's SecretStore reads AWS as this account. */
-    private static Map<String, String> annotations(MlApiConfig c, String madeRole) {
-        Map<String, String> annotations = new TreeMap<>(c.serviceAccount().annotations());
-        boolean readsAws = c.secrets().stream().anyMatch(s -> s.awsSecretsManager() != null)
-                && "SecretStore".equals(c.externalSecrets().storeKind());
-        if (readsAws) {
-            annotations.put("eks.amazonaws.com/role-arn", madeRole.isEmpty() ? c.externalSecrets().roleArn() : madeRole);
-        }
-        return annotations;
     }
 }

@@ -36,11 +36,12 @@ public final class MlApi extends ComponentResource {
         AppScope scope = new AppScope(c, labels, AppNamespace.create(c, labels, this), this);
 
         Optional<Output<String>> awsRole = AppAwsAccess.create(scope, args.awsInitialValues());
-        Output<String> serviceAccount = AppServiceAccount.create(scope, awsRole);
+        Optional<Output<String>> storeAccount = AppSecretStoreAccount.create(scope, awsRole);
+        Output<String> serviceAccount = AppServiceAccount.create(scope);
         Optional<Output<String>> configMap = AppConfigMap.create(scope);
         Map<String, Output<String>> secretObjects = new java.util.HashMap<>();
         AppSecret.create(scope, args.secretValues()).ifPresent(object -> args.secretValues().keySet().forEach(s -> secretObjects.put(s, object)));
-        AppExternalSecrets.create(scope, serviceAccount).ifPresent(object -> c.secrets().stream()
+        AppExternalSecrets.create(scope, AppSecretStore.create(scope, storeAccount)).ifPresent(object -> c.secrets().stream()
                 .filter(s -> s.awsSecretsManager() != null).forEach(s -> secretObjects.put(s.name(), object)));
         AppSealedSecrets.create(scope).ifPresent(object -> c.secrets().stream()
                 .filter(s -> s.sealed() != null).forEach(s -> secretObjects.put(s.name(), object)));

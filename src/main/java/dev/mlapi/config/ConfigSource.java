@@ -15,6 +15,15 @@ public interface ConfigSource {
     /** The keys whose value is encrypted in the stack file ({@code secure:}). */
     Set<String> encryptedKeys();
 
+    /**
+     * Where the encrypted values are, as dotted paths under {@code mlapi:}: a key itself
+     * ({@code registryToken}), or a value nested in one ({@code env.WANDB_KEY}, as
+     * {@code pulumi config set --secret --path} writes it).
+     */
+    default Set<String> encryptedValues() {
+        return encryptedKeys();
+    }
+
     /** A value as the engine passes it: scalars as text, structured values as JSON. */
     Optional<String> get(String key);
 
@@ -33,10 +42,16 @@ public interface ConfigSource {
 
     static ConfigSource of(String stack, Set<String> keys, Set<String> encryptedKeys, Map<String, String> rewritten,
                            Function<String, Optional<String>> values) {
-        return new Lookup(stack, Set.copyOf(keys), Set.copyOf(encryptedKeys), java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(rewritten)), values);
+        return of(stack, keys, encryptedKeys, encryptedKeys, rewritten, values);
     }
 
-    record Lookup(String stack, Set<String> keys, Set<String> encryptedKeys, Map<String, String> rewritten,
+    static ConfigSource of(String stack, Set<String> keys, Set<String> encryptedKeys, Set<String> encryptedValues,
+                           Map<String, String> rewritten, Function<String, Optional<String>> values) {
+        return new Lookup(stack, Set.copyOf(keys), Set.copyOf(encryptedKeys), Set.copyOf(encryptedValues),
+                java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(rewritten)), values);
+    }
+
+    record Lookup(String stack, Set<String> keys, Set<String> encryptedKeys, Set<String> encryptedValues, Map<String, String> rewritten,
                   Function<String, Optional<String>> values) implements ConfigSource {
         @Override
         public Optional<String> get(String key) {

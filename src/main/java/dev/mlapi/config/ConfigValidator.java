@@ -48,7 +48,6 @@ final class ConfigValidator {
     private static final Pattern ROLE_ARN = Pattern.compile("^arn:aws[a-z-]*:iam::\\d{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$");
     private static final Pattern OIDC_PROVIDER_ARN = Pattern.compile("^arn:aws[a-z-]*:iam::\\d{12}:oidc-provider/[A-Za-z0-9./_-]+$");
     private static final Pattern REGION = Pattern.compile("^[a-z]{2}(-gov)?-[a-z]+-\\d$");
-    private static final Pattern CREDENTIAL_NAME = Pattern.compile("(?i).*(password|passwd|secret|token|api_?key|private_?key|credential).*");
 
     private final String stack;
     private final JsonNode stated;
@@ -289,13 +288,13 @@ final class ConfigValidator {
                 "mlapi:" + key + "." + name + ": \"\""));
     }
 
-    /** A credential's name with a value that is not the path of one of the stack's secret files. */
+    /** A credential (see {@link PlainCredentials}) whose value is not the path of one of the stack's secret files. */
     private void plainCredentials(Map<String, String> env, List<MlApiConfig.SecretRef> secrets) {
         List<String> secretFiles = secrets.stream().filter(s -> s.mountPath() != null).map(s -> s.mountPath() + "/" + s.name()).toList();
-        env.keySet().stream().filter(n -> CREDENTIAL_NAME.matcher(n).matches() && !secretFiles.contains(env.get(n))).forEach(n -> problems.add(problem("env." + n,
-                "looks like a credential in plain text, which would sit in git and in the state; make it a secret",
-                "mlapi:secrets: [{name: " + n.toLowerCase().replace('_', '-') + ", env: " + n + ", stackConfig: "
-                        + camel(n) + "}] and pulumi config set --secret mlapi:" + camel(n) + " <value>")));
+        env.forEach((n, value) -> PlainCredentials.find(n, value).filter(what -> !secretFiles.contains(value)).ifPresent(what -> problems.add(problem("env." + n,
+                "looks like " + what + " in plain text, which would sit in git and in the state; make it a secret",
+                "mlapi:secrets: [{name: " + n.toLowerCase().replace('_', '-') + ", env: " + n + ", stackConfig: " + camel(n)
+                        + "}] and " + setSecret(camel(n), stack)))));
     }
 
     private void secrets(MlApiConfig c) {
@@ -337,10 +336,9 @@ final class ConfigValidator {
 
     private void encryptedKey(String at, String key) {
         if (!keys.contains(key)) {
-            problems.add(problem(at, "mlapi:" + key + " is not set", "pulumi config set --secret mlapi:" + key + " <value> --stack " + stack));
+            problems.add(problem(at, "mlapi:" + key + " is not set", setSecret(key, stack)));
         } else if (!encryptedKeys.contains(key)) {
-            problems.add(problem(at, "mlapi:" + key + " is in plain text in the stack file; it must be encrypted",
-                    "pulumi config set --secret mlapi:" + key + " <value> --stack " + stack));
+            problems.add(problem(at, "mlapi:" + key + " is in plain text in the stack file; it must be encrypted", setSecret(key, stack)));
         }
     }
 
@@ -387,14 +385,21 @@ final class ConfigValidator {
                         es.roleArn() == null ? "is required: the IAM role the ServiceAccount assumes (IRSA) to read the secrets"
                                 : "'" + es.roleArn() + "' is not an IAM role ARN", "mlapi:externalSecrets.roleArn: arn:aws:iam::123456789012:role/sentiment-api-secrets");
             }
-            check(c.serviceAccount().create(), "serviceAccount.create", "must be true: the stack annotates its ServiceAccount with externalSecrets.roleArn",
-                    "mlapi:serviceAccount.create: true");
         }
         check(es.refreshInterval() != null && es.refreshInterval().matches("^(\\d+(s|m|h))+$"), "externalSecrets.refreshInterval", "is not a duration",
                 "mlapi:externalSecrets.refreshInterval: 1h");
     }
 
-    private static String camel(String envName) {
+    /**
+     * The command that sets a secret, its value read from a file (or typed at the prompt
+     * without one): never on the command line, where ps and the shell's history keep it.
+     */
+    static String setSecret(String key, String stack) {
+        return "pulumi config set --secret mlapi:" + key + " --stack " + stack + " < "
+                + key.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT) + ".txt";
+    }
+
+    static String camel(String envName) {
         StringBuilder out = new StringBuilder();
         for (String part : envName.toLowerCase().split("_")) {
             out.append(out.length() == 0 ? part : part.isEmpty() ? "" : Character.toUpperCase(part.charAt(0)) + part.substring(1));

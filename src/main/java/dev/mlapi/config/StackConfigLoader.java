@@ -114,6 +114,11 @@ public final class StackConfigLoader {
             if (secretValues.contains(key)) {
                 continue; // a secret's value: read only as a secret output, never here
             }
+            if (source.encryptedKeys().contains(key)) {
+                // Never read: an encrypted value only stays secret when a secrets entry reads it as one.
+                unconsumedSecrets(source, key).forEach(problems::add);
+                continue;
+            }
             Optional<RecordComponent> field = Arrays.stream(FIELDS).filter(f -> f.getName().equals(key)).findFirst();
             if (field.isEmpty()) {
                 problems.add(unknownKey(source.stack(), "", key, fieldNames(MlApiConfig.class)));
@@ -136,10 +141,46 @@ public final class StackConfigLoader {
         return stated;
     }
 
+    /**
+     * The encrypted values of a key that no secrets entry reads: each would reach the program
+     * as plain text, and from there the Deployment, the state and the preview diff.
+     */
+    private static List<ConfigProblem> unconsumedSecrets(ConfigSource source, String key) {
+        String stack = source.stack();
+        if (Arrays.stream(FIELDS).noneMatch(f -> f.getName().equals(key))) {
+            return List.of(new ConfigProblem(stack, key, "is encrypted, but no mlapi:secrets entry names it, so no secret would use it",
+                    secretEntry(envName(key), key)));
+        }
+        String problem = "is encrypted, but mlapi:" + key + " is an ordinary setting, read in plain text into the Deployment, the state and"
+                + " the preview diff; only an mlapi:secrets entry keeps a value secret";
+        List<String> nested = source.encryptedValues().stream().filter(p -> p.startsWith(key + ".") || p.startsWith(key + "[")).sorted().toList();
+        if (nested.isEmpty()) {
+            // The whole setting is encrypted: it goes back to plain text, its credentials into secrets.
+            return List.of(new ConfigProblem(stack, key, problem, "pulumi config rm mlapi:" + key + " --stack " + stack + ", state it in plain text in Pulumi."
+                    + stack + ".yaml, and each credential in it as an entry: " + secretEntry("MODEL_REGISTRY_TOKEN", "modelRegistryToken")));
+        }
+        return nested.stream().map(path -> {
+            String variable = envName(path.substring(path.lastIndexOf('.') + 1).replaceAll("\\[\\d+]$", ""));
+            String stackConfig = ConfigValidator.camel(variable);
+            return new ConfigProblem(stack, path, problem, secretEntry(variable, stackConfig) + " and " + ConfigValidator.setSecret(stackConfig, stack)
+                    + ", then pulumi config rm --path mlapi:" + path + " --stack " + stack);
+        }).toList();
+    }
+
+    private static String secretEntry(String variable, String stackConfig) {
+        return "mlapi:secrets: [{name: " + variable.toLowerCase().replace('_', '-') + ", env: " + variable + ", stackConfig: " + stackConfig + "}]";
+    }
+
+    /** MODEL_REGISTRY_TOKEN for modelRegistryToken. */
+    private static String envName(String key) {
+        return key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase().replaceAll("[^A-Z0-9_]", "_");
+    }
+
     /** The keys that mlapi:secrets names as holding secret values. */
     static Set<String> secretValueKeys(ConfigSource source) {
         Set<String> keys = new HashSet<>();
-        if (source.keys().contains("secrets")) {
+        // An encrypted mlapi:secrets is refused, unread.
+        if (source.keys().contains("secrets") && !source.encryptedKeys().contains("secrets")) {
             try {
                 YAML.readTree(source.get("secrets").orElse("")).forEach(s -> {
                     for (JsonNode key : List.of(s.path("stackConfig"), s.at("/awsSecretsManager/valueFrom"))) {

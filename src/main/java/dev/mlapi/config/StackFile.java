@@ -111,6 +111,33 @@ public final class StackFile {
         return keys;
     }
 
+    /** Where the encrypted values under {@code mlapi:} are: a key, or a dotted path into one ({@code env.WANDB_KEY}). */
+    public Set<String> encryptedValues() {
+        Set<String> paths = new TreeSet<>();
+        config.forEach((k, v) -> {
+            if (k.startsWith(NAMESPACE)) {
+                encryptedPaths(v, k.substring(NAMESPACE.length()), paths);
+            }
+        });
+        return paths;
+    }
+
+    private static void encryptedPaths(JsonNode node, String path, Set<String> paths) {
+        if (isEncrypted(node)) {
+            paths.add(path);
+        } else if (node.isObject()) {
+            node.fields().forEachRemaining(e -> encryptedPaths(e.getValue(), path + "." + e.getKey(), paths));
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                encryptedPaths(node.get(i), path + "[" + i + "]", paths);
+            }
+        }
+    }
+
+    private static boolean isEncrypted(JsonNode node) {
+        return node.isObject() && node.size() == 1 && node.get("secure") != null && node.get("secure").isTextual();
+    }
+
     /** Keys whose value is, or holds, an encrypted ({@code secure:}) value. */
     public Set<String> secretKeys() {
         Set<String> keys = new TreeSet<>();
@@ -143,7 +170,7 @@ public final class StackFile {
     /** This file as a config source, for checking it without the engine. */
     public ConfigSource source(UnaryOperator<String> decrypt) {
         Map<String, String> values = engineConfig(decrypt);
-        return ConfigSource.of(stack, keys(), encryptedKeys(), rewritten, key -> Optional.ofNullable(values.get(NAMESPACE + key)));
+        return ConfigSource.of(stack, keys(), encryptedKeys(), encryptedValues(), rewritten, key -> Optional.ofNullable(values.get(NAMESPACE + key)));
     }
 
     /**
@@ -155,7 +182,7 @@ public final class StackFile {
     }
 
     private static JsonNode decryptAll(JsonNode node, UnaryOperator<String> decrypt) {
-        if (node.isObject() && node.size() == 1 && node.get("secure") != null && node.get("secure").isTextual()) {
+        if (isEncrypted(node)) {
             return TextNode.valueOf(decrypt.apply(node.get("secure").asText()));
         }
         if (node.isObject()) {

@@ -9,12 +9,16 @@ import java.util.regex.Pattern;
 
 /**
  * Which stacks a set of changed files can change: a stack file affects its own stack; the
- * program, its build and its project file affect every stack; documentation and CI files none.
+ * program, its build and its project file, and the engine deploys run (./mlapi's engine and the
+ * pinned CLI, Java host and provider) affect every stack; documentation and CI files none.
  */
 public final class AffectedStacks {
     private static final Pattern STACK_FILE = Pattern.compile("^Pulumi\\.([^./]+)\\.yaml$");
     private static final List<Pattern> PROGRAM = List.of(
-            Pattern.compile("^src/main/.*"), Pattern.compile("^pom\\.xml$"), Pattern.compile("^Pulumi\\.yaml$"));
+            Pattern.compile("^src/main/.*"), Pattern.compile("^pom\\.xml$"), Pattern.compile("^Pulumi\\.yaml$"),
+            // Deploys run the engine through ./mlapi with the CLI, Java host and provider tools/ pins.
+            Pattern.compile("^mlapi$"), Pattern.compile("^lib/engine\\.sh$"), Pattern.compile("^lib/bin/.*"),
+            Pattern.compile("^tools/tools\\.txt$"), Pattern.compile("^tools/(pulumi|pulumi-java|pulumi-kubernetes)/.*"));
 
     private AffectedStacks() {}
 

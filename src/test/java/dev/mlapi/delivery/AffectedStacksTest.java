@@ -22,6 +22,14 @@ class AffectedStacksTest {
     }
 
     @Test
+    void theEngineAndItsPinnedToolsAffectEveryStack() {
+        for (String file : List.of("tools/pulumi-kubernetes/go.mod", "tools/pulumi/go.sum", "tools/tools.txt", "lib/engine.sh", "mlapi")) {
+            assertEquals(ALL, AffectedStacks.of(List.of(file), ALL), file + ": deploys run with it");
+        }
+        assertEquals(List.of(), AffectedStacks.of(List.of("tools/etcd/go.mod", "lib/node.sh"), ALL), "the local cluster only");
+    }
+
+    @Test
     void documentationTestsAndUnknownStacksAffectNone() {
         assertEquals(List.of(), AffectedStacks.of(List.of("docs/BRANCHING.md", "src/test/java/X.java", "Pulumi.alice.yaml"), ALL));
     }

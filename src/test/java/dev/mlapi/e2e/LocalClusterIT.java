@@ -95,7 +95,7 @@ class LocalClusterIT {
     @Order(3)
     void aSecretReachesTheClusterAndNothingElseAndRotatesByItself() throws IOException {
         String sentinel = "sentinel-" + java.util.UUID.randomUUID();
-        project.mlapi("pulumi", "config", "set", "--secret", "--stack", "dev", "mlapi:modelRegistryToken", sentinel).assertOk("config set");
+        project.mlapiWithInput(sentinel, "pulumi", "config", "set", "--secret", "--stack", "dev", "mlapi:modelRegistryToken").assertOk("config set");
         Project.Result up = project.mlapi("up", "dev").assertOk("up dev with a secret");
 
         assertEquals(List.of(), project.placesHolding(sentinel, "dev", up.output()));
@@ -106,7 +106,7 @@ class LocalClusterIT {
 
         // Rotation: a new value, one up, and the pods run on a new Secret without any other step.
         String oldName = secret.at("/metadata/name").asText();
-        project.mlapi("pulumi", "config", "set", "--secret", "--stack", "dev", "mlapi:modelRegistryToken", sentinel + "-rotated").assertOk("rotate");
+        project.mlapiWithInput(sentinel + "-rotated", "pulumi", "config", "set", "--secret", "--stack", "dev", "mlapi:modelRegistryToken").assertOk("rotate");
         project.mlapi("up", "dev").assertOk("up dev after rotation");
         JsonNode rotated = secretOfDeployment();
         assertNotEquals(oldName, rotated.at("/metadata/name").asText());
@@ -286,8 +286,9 @@ class LocalClusterIT {
     @Order(901)
     void clusterDownLeavesNoProcesses() throws IOException {
         List<Long> pids = new ArrayList<>();
-        try (var files = Files.list(project.home.resolve("cluster/run"))) {
-            for (Path f : (Iterable<Path>) files::iterator) {
+        // Each process has a pid file; beside it, its identity (.id, .argv) for cluster down's check.
+        try (var files = Files.newDirectoryStream(project.home.resolve("cluster/run"), "*.pid")) {
+            for (Path f : files) {
                 pids.add(Long.parseLong(Files.readString(f).trim()));
             }
         }

@@ -112,9 +112,7 @@ final class Project {
     }
 
     Result mlapi(Map<String, String> env, String... args) {
-        List<String> command = new ArrayList<>(List.of("./mlapi"));
-        command.addAll(List.of(args));
-        return run(command, env, "");
+        return mlapiWithInput(env, "", args);
     }
 
     /** Another command than ./mlapi, run in the copy's root with these environment variables set. */
@@ -124,9 +122,18 @@ final class Project {
 
     /** The command with {@code input} on its standard input, as {@code ./mlapi seal} takes a value. */
     Result mlapiWithInput(String input, String... args) {
-        List<String> command = new ArrayList<>(List.of("./mlapi"));
+        return mlapiWithInput(Map.of(), input, args);
+    }
+
+    /**
+     * The command on a pseudo-terminal, as a person runs it: once {@code prompt} appears, types
+     * {@code answer} and Enter (src/test/resources/dev/mlapi/shell/terminal.py).
+     */
+    Result mlapiOnTerminal(Map<String, String> env, String prompt, String answer, String... args) {
+        List<String> command = new ArrayList<>(List.of("python3", Path.of("src/test/resources/dev/mlapi/shell/terminal.py").toAbsolutePath().toString(),
+                "--answer", prompt, answer, "--timeout", "600", "--", "./mlapi"));
         command.addAll(List.of(args));
-        return run(command, Map.of(), input);
+        return run(command, env, "");
     }
 
     /**
@@ -217,6 +224,33 @@ final class Project {
         Files.writeString(dir.resolve(file), content);
     }
 
+    /** The command with {@code input} on its standard input, in the given environment. */
+    Result mlapiWithInput(Map<String, String> env, String input, String... args) {
+        List<String> command = new ArrayList<>(List.of("./mlapi"));
+        command.addAll(List.of(args));
+        return run(command, env, input);
+    }
+
+    /**
+     * ./mlapi in a process group of its own (setsid), as a shell runs a command, its output going
+     * to {@code log}: for tests that kill the whole command at once.
+     */
+    Process start(Map<String, String> env, Path log, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("setsid", "./mlapi"));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        environment(pb, env);
+        return pb.start();
+    }
+
+    private void environment(ProcessBuilder pb, Map<String, String> env) {
+        pb.environment().put("MLAPI_HOME", home.toString());
+        pb.environment().put("MLAPI_APISERVER_PORT", Integer.toString(apiServerPort));
+        pb.environment().put("MLAPI_ETCD_PORT", Integer.toString(apiServerPort - 4064));
+        pb.environment().remove("PULUMI_CONFIG_PASSPHRASE");
+        pb.environment().putAll(env);
+    }
+
     private Result run(List<String> command, Map<String, String> env, String input) {
         try {
             Path log = Files.createTempFile(dir, "run", ".log");
@@ -226,11 +260,7 @@ final class Project {
                 stdin = Files.writeString(Files.createTempFile(dir, "stdin", ".txt"), input);
                 pb.redirectInput(stdin.toFile());
             }
-            pb.environment().put("MLAPI_HOME", home.toString());
-            pb.environment().put("MLAPI_APISERVER_PORT", Integer.toString(apiServerPort));
-            pb.environment().put("MLAPI_ETCD_PORT", Integer.toString(apiServerPort - 4064));
-            pb.environment().remove("PULUMI_CONFIG_PASSPHRASE");
-            pb.environment().putAll(env);
+            environment(pb, env);
             Process process = pb.start();
             if (!process.waitFor(15, TimeUnit.MINUTES)) {
                 process.destroyForcibly();

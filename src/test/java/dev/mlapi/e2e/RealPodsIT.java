@@ -130,7 +130,7 @@ class RealPodsIT {
     void theRunningProcessReadsTheStackSecretFromItsFile() throws Exception {
         String sentinel = "sentinel-" + UUID.randomUUID();
         devWithEnv("MLAPI_TEST_SWITCHES: reveal-secret-hash");
-        project.mlapi("pulumi", "config", "set", "--secret", "--stack", "dev", "mlapi:modelRegistryToken", sentinel).assertOk("config set");
+        project.mlapiWithInput(sentinel, "pulumi", "config", "set", "--secret", "--stack", "dev", "mlapi:modelRegistryToken").assertOk("config set");
         Project.Result up = project.mlapi("up", "dev").assertOk("up dev with a secret");
 
         String answer = inNode("curl", "-sf", "--max-time", "5", "http://" + clusterIp() + "/debug/secret-sha256").output();

@@ -1,6 +1,7 @@
 package dev.mlapi.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -159,6 +160,20 @@ class SecretOperatorsIT {
         assertEquals(value, secretValue(AWS_SECRET, "db-password"), "the Secret holds the AWS value's property");
         assertEquals(List.of(), project.placesHolding(value, "dev", up.output()));
 
+        // The store reads AWS as an account of its own; the pods, which run model code, hold no AWS role.
+        JsonNode store = project.kubectlJson("get", "secretstore", "sentiment-api-aws", "-n", NS);
+        String storeAccount = store.at("/spec/provider/aws/auth/jwt/serviceAccountRef/name").asText();
+        assertEquals("arn:aws:iam::123456789012:role/sentiment-api-secrets", project.kubectlJson("get", "serviceaccount", storeAccount, "-n", NS)
+                .at("/metadata/annotations/eks.amazonaws.com~1role-arn").asText());
+        JsonNode pods = project.kubectlJson("get", "pods", "-n", NS, "-l", "app.kubernetes.io/component=inference");
+        assertTrue(pods.get("items").size() > 0, pods.toString());
+        for (JsonNode pod : pods.get("items")) {
+            String account = pod.at("/spec/serviceAccountName").asText();
+            assertNotEquals(storeAccount, account);
+            JsonNode annotations = project.kubectlJson("get", "serviceaccount", account, "-n", NS).at("/metadata/annotations");
+            assertTrue(annotations.path("eks.amazonaws.com/role-arn").isMissingNode(), account + " " + annotations);
+        }
+
         // Rotation in AWS reaches the Secret with no up: the operator re-reads every refreshInterval.
         String rotated = value + "-rotated";
         project.mlapiWithInput("{\"password\": \"" + rotated + "\"}", "cluster", "aws-secret", "eu-west-1", "ml/sentiment/db").assertOk("rotate");
@@ -168,5 +183,43 @@ class SecretOperatorsIT {
         }
         assertEquals(rotated, secretValue(AWS_SECRET, "db-password"), "the operator syncs the new version within a minute");
         project.mlapi("preview", "dev", "--expect-no-changes").assertOk("a rotation in AWS leaves nothing for Pulumi to change");
+    }
+
+    /**
+     * The preview diff, which a pull request's comment posts, for a stack with a new value from
+     * each source: each shows as [secret] or not at all. A value encrypted under an ordinary
+     * setting ({@code config set --secret --path mlapi:env.X}), which once went into the diff in
+     * plain text, stops the preview before anything is planned.
+     */
+    @Test
+    @Order(5)
+    void thePreviewDiffHoldsNoSecretOfAnySource() throws IOException {
+        String fromConfig = "config-" + UUID.randomUUID();
+        String sealed = "sealed-" + UUID.randomUUID();
+        String aws = "aws-" + UUID.randomUUID();
+        // Started by the tests before; started here when this one runs alone.
+        project.mlapi("cluster", "addon", "sealed-secrets").assertOk("the Sealed Secrets controller");
+        project.mlapi("cluster", "addon", "external-secrets").assertOk("the External Secrets Operator");
+        project.mlapi("output", "dev").assertOk("the dev stack, created when this test runs alone");
+        useSecrets("""
+                  mlapi:externalSecrets: {region: eu-west-1, roleArn: "arn:aws:iam::123456789012:role/sentiment-api-secrets"}
+                """, seal("hub-token", sealed) + "    - {name: db-password, mountPath: /var/run/secrets/db, awsSecretsManager: {secretId: ml/sentiment/db, property: password}}\n");
+        project.mlapiWithInput(fromConfig, "pulumi", "config", "set", "--secret", "--stack", "dev", "mlapi:modelRegistryToken").assertOk("config set");
+        project.mlapiWithInput("{\"password\": \"" + aws + "\"}", "cluster", "aws-secret", "eu-west-1", "ml/sentiment/db").assertOk("put the AWS secret");
+
+        Project.Result preview = project.mlapi("preview", "dev").assertOk("preview dev with a new value of each source");
+
+        assertTrue(preview.output().contains("[secret]"), "the diff shows the new stack-config value, as a secret:\n" + preview.output());
+        for (String value : List.of(fromConfig, sealed, aws)) {
+            assertFalse(preview.output().contains(value), value + " is in the preview diff:\n" + preview.output());
+        }
+
+        String plain = "plain-path-" + UUID.randomUUID();
+        project.mlapiWithInput(plain, "pulumi", "config", "set", "--secret", "--path", "--stack", "dev", "mlapi:env.WANDB_KEY").assertOk("config set --path");
+        Project.Result refused = project.mlapi("preview", "dev");
+        assertFalse(refused.output().contains(plain), "the preview diff shows the value set with --path:\n" + refused.output());
+        assertNotEquals(0, refused.exitCode(), refused.output());
+        assertTrue(refused.output().contains("[dev] mlapi:env.WANDB_KEY: is encrypted, but mlapi:env is an ordinary setting"), refused.output());
+        project.mlapi("pulumi", "config", "rm", "--path", "--stack", "dev", "mlapi:env.WANDB_KEY").assertOk("config rm");
     }
 }

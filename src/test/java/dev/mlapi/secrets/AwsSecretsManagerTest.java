@@ -1,6 +1,8 @@
 package dev.mlapi.secrets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +13,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Secrets from AWS Secrets Manager, synced by the External Secrets Operator: the objects, under mocks. */
 class AwsSecretsManagerTest {
@@ -36,8 +40,8 @@ class AwsSecretsManagerTest {
         JsonNode store = run.one("kubernetes:external-secrets.io/v1:SecretStore").inputs();
         assertEquals("SecretsManager", store.at("/spec/provider/aws/service").asText());
         assertEquals("eu-west-1", store.at("/spec/provider/aws/region").asText());
-        assertEquals("sentiment-api", store.at("/spec/provider/aws/auth/jwt/serviceAccountRef/name").asText());
-        assertEquals(ROLE, run.one("kubernetes:core/v1:ServiceAccount").inputs().at("/metadata/annotations/eks.amazonaws.com~1role-arn").asText());
+        assertEquals("sentiment-api-secret-store", store.at("/spec/provider/aws/auth/jwt/serviceAccountRef/name").asText());
+        assertEquals(ROLE, account(run, "sentiment-api-secret-store").at("/metadata/annotations/eks.amazonaws.com~1role-arn").asText());
 
         var external = run.one("kubernetes:external-secrets.io/v1:ExternalSecret");
         JsonNode spec = external.inputs().get("spec");
@@ -84,15 +88,58 @@ class AwsSecretsManagerTest {
         JsonNode trust = new com.fasterxml.jackson.databind.json.JsonMapper().readTree(
                 run.one("aws:iam/role:Role").inputs().get("assumeRolePolicy").asText());
         assertEquals(provider, trust.at("/Statement/0/Principal/Federated").asText());
-        assertEquals("system:serviceaccount:sentiment-api-dev:sentiment-api",
-                trust.at("/Statement/0/Condition/StringEquals/oidc.eks.eu-west-1.amazonaws.com~1id~1ABC123:sub").asText());
+        assertEquals("sts.amazonaws.com", trust.at("/Statement/0/Condition/StringEquals/oidc.eks.eu-west-1.amazonaws.com~1id~1ABC123:aud/0").asText());
         JsonNode policy = new com.fasterxml.jackson.databind.json.JsonMapper().readTree(
                 run.one("aws:iam/policy:Policy").inputs().get("policy").asText());
         assertEquals("[\"secretsmanager:GetSecretValue\"]", policy.at("/Statement/0/Action").toString());
         assertEquals(1, policy.at("/Statement/0/Resource").size(), "exactly the stack's one secret");
         assertEquals(List.of(key), List.of(policy.at("/Statement/1/Resource/0").asText()));
+        // The key decrypts for Secrets Manager only, and only these secrets: the role cannot use it on anything else.
+        assertEquals("[\"kms:Decrypt\"]", policy.at("/Statement/1/Action").toString());
+        assertEquals("secretsmanager.eu-west-1.amazonaws.com", policy.at("/Statement/1/Condition/StringEquals/kms:ViaService/0").asText(), policy.toString());
+        assertEquals(policy.at("/Statement/0/Resource").toString(),
+                policy.at("/Statement/1/Condition/StringEquals/kms:EncryptionContext:SecretARN").toString(), policy.toString());
+        assertEquals(2, policy.get("Statement").size(), policy.toString());
         assertEquals(1, run.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").size());
-        assertTrue(run.one("kubernetes:core/v1:ServiceAccount").inputs().at("/metadata/annotations/eks.amazonaws.com~1role-arn").asText().length() > 0);
+        assertTrue(account(run, "sentiment-api-secret-store").at("/metadata/annotations/eks.amazonaws.com~1role-arn").asText().length() > 0);
+        assertEquals("[\"system:serviceaccount:sentiment-api-dev:sentiment-api-secret-store\"]",
+                trust.at("/Statement/0/Condition/StringEquals/oidc.eks.eu-west-1.amazonaws.com~1id~1ABC123:sub").toString(),
+                "only the store's ServiceAccount can assume the role, not the pods'");
+    }
+
+    /**
+     * The inference pods may run model code: whatever the stack, with secrets from AWS their
+     * ServiceAccount carries no AWS role, and only the SecretStore's own account (which no pod
+     * runs as, and which mounts no token) does.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "staging", "production"})
+    void onlyTheSecretStoresOwnServiceAccountHoldsTheAwsRole(String stack) throws IOException {
+        String file = Files.readString(Path.of("Pulumi." + stack + ".yaml"));
+        String aws = "  mlapi:externalSecrets: {region: eu-west-1, roleArn: \"" + ROLE + "\"}\n";
+        String entry = "    - {name: db-password, mountPath: /var/run/secrets/db, awsSecretsManager: {secretId: ml/sentiment/db}}\n";
+        Files.writeString(project.resolve("Pulumi." + stack + ".yaml"), file.contains("  mlapi:secrets:\n")
+                ? file.replace("  mlapi:secrets:\n", aws + "  mlapi:secrets:\n" + entry)
+                : file.replace("config:\n", "config:\n" + aws + "  mlapi:secrets:\n" + entry));
+        var run = ProgramUnderMocks.run(project, stack);
+        assertTrue(run.result().exceptions().isEmpty(), () -> run.result().exceptions().toString());
+
+        String podAccount = run.one("kubernetes:apps/v1:Deployment").at("/spec/template/spec/serviceAccountName");
+        String storeAccount = run.one("kubernetes:external-secrets.io/v1:SecretStore").at("/spec/provider/aws/auth/jwt/serviceAccountRef/name");
+        assertNotEquals(podAccount, storeAccount);
+        for (var account : run.ofType("kubernetes:core/v1:ServiceAccount")) {
+            boolean store = account.at("/metadata/name").equals(storeAccount);
+            assertEquals(store ? ROLE : "", account.at("/metadata/annotations/eks.amazonaws.com~1role-arn"), account.at("/metadata/name"));
+        }
+        JsonNode store = account(run, storeAccount);
+        assertFalse(store.get("automountServiceAccountToken").asBoolean(true), "no pod runs as the store's account");
+        assertEquals("secret-store", store.at("/metadata/labels/app.kubernetes.io~1component").asText());
+    }
+
+    private static JsonNode account(ProgramUnderMocks.Run run, String name) {
+        return run.ofType("kubernetes:core/v1:ServiceAccount").stream().filter(a -> a.at("/metadata/name").equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no ServiceAccount " + name + " in " + run.ofType("kubernetes:core/v1:ServiceAccount").stream()
+                        .map(a -> a.at("/metadata/name")).toList())).inputs();
     }
 
     @Test
