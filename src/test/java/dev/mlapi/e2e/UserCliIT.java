@@ -82,7 +82,12 @@ class UserCliIT {
      * engine's automatic plugin download is off: it finds the plugins installed below or fails.
      */
     private static Project.Result pulumi(String... args) {
-        String path = Arrays.stream(System.getenv("PATH").split(File.pathSeparator))
+        return pulumiOnPath(System.getenv("PATH"), args);
+    }
+
+    /** The same with this PATH (less the project's plugin folders). */
+    private static Project.Result pulumiOnPath(String userPath, String... args) {
+        String path = Arrays.stream(userPath.split(File.pathSeparator))
                 .filter(dir -> !dir.contains(".tools/bin") && !dir.endsWith("/lib/bin"))
                 .collect(Collectors.joining(File.pathSeparator));
         Map<String, String> env = new HashMap<>(Map.of(
@@ -154,5 +159,22 @@ class UserCliIT {
         assertNoPluginWarnings("./mlapi preview staging", preview);
         String plugins = project.mlapi("pulumi", "plugin", "ls").assertOk("./mlapi pulumi plugin ls").output();
         assertTrue(plugins.contains(pinned("pulumi-resource-kubernetes")) && plugins.contains(pinned("pulumi-language-java")), plugins);
+    }
+
+    /**
+     * ./mlapi hands the Java host its prebuilt jar: with a Maven on PATH that fails, its preview
+     * still runs, while the user's CLI, which builds the program with Maven, fails on it.
+     */
+    @Test
+    @Order(5)
+    void theProjectCommandRunsItsPrebuiltJarWithoutMaven() throws IOException {
+        Path bin = Files.createDirectories(user.resolve("failing-maven"));
+        Path mvn = Files.writeString(bin.resolve("mvn"), "#!/bin/sh\necho 'mvn was run' >&2\nexit 97\n");
+        assertTrue(mvn.toFile().setExecutable(true));
+        String path = bin + File.pathSeparator + System.getenv("PATH");
+        project.mlapi(Map.of("PATH", path, "PULUMI_CONFIG_PASSPHRASE", Project.TEST_PASSPHRASE), "preview", "staging")
+                .assertOk("./mlapi preview staging with a failing mvn on PATH");
+        Project.Result maven = pulumiOnPath(path, "preview", "-s", "staging", "--non-interactive");
+        assertTrue(maven.exitCode() != 0 && maven.output().contains("mvn was run"), "the user's CLI ran Maven:\n" + maven.output());
     }
 }

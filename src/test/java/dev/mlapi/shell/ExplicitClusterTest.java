@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ExplicitClusterTest {
     private static final String STUBS = """
             tools/build() { :; }
+            engine_plugins() { :; }
             cluster_up() { :; }
             program_build() { :; }
             local_image_config() { :; }

@@ -24,6 +24,7 @@ class RenderFolderTest {
     /** The engine as render drives it: the folder it is told, one manifest per up. */
     private static final String STUBS = """
             tools/build() { :; }
+            engine_plugins() { :; }
             cluster_up() { :; }
             program_build() { :; }
             program_main() { echo "restricted Pod Security: 0 violation(s) in 1 object(s)"; }
