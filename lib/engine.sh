@@ -62,9 +62,9 @@ language java pulumi-language-java lib/bin/pulumi-language-java
 PLUGINS
 }
 
-# The version tools/tools.txt stamps into a binary (without a leading v).
+# The version tools/build stamps into a binary (without a leading v).
 pinned_version() { # binary
-  sed -nE "s/^[^#[:space:]]+[[:space:]]+$1[[:space:]].*\.Version=v?([^[:space:]]+).*/\1/p" "$project_dir/tools/tools.txt"
+  "$project_dir/tools/build" --version "$1"
 }
 
 stack_passphrase() {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.mlapi.tools.StampedVersions;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -202,12 +203,8 @@ class WorkflowToolchainTest {
         return matchers;
     }
 
-    private static String toolVersion(String binary) throws IOException {
-        String line = Files.readString(Path.of("tools/tools.txt")).lines()
-                .filter(l -> l.matches("^\\S+\\s+" + Pattern.quote(binary) + "\\s.*")).findFirst().orElseThrow();
-        Matcher version = Pattern.compile("Version=v?(\\d+\\.\\d+\\.\\d+)").matcher(line);
-        assertTrue(version.find(), line);
-        return version.group(1);
+    private static String toolVersion(String binary) {
+        return StampedVersions.of(binary);
     }
 
     private static int compareVersions(String a, String b) {

@@ -14,10 +14,9 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import dev.mlapi.tools.StampedVersions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -64,15 +63,9 @@ class UserCliIT {
         }
     }
 
-    /** The version tools/tools.txt stamps into a binary. */
+    /** The version tools/build stamps into a binary. */
     private static String pinned(String binary) {
-        try {
-            Matcher m = Pattern.compile("(?m)^\\S+\\s+" + Pattern.quote(binary) + "\\s.*\\.Version=v?(\\S+)").matcher(project.read("tools/tools.txt"));
-            assertTrue(m.find(), binary + " has a stamped version in tools/tools.txt");
-            return m.group(1);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return StampedVersions.of(project.dir, binary);
     }
 
     /**

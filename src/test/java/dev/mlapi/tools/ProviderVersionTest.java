@@ -24,11 +24,9 @@ import org.junit.jupiter.api.Test;
 class ProviderVersionTest {
     private static final Path TOOLS = Path.of("tools/tools.txt");
 
-    /** The version tools/tools.txt stamps into the provider binary. */
-    private static String stamped() throws IOException {
-        Matcher m = Pattern.compile("(?m)^pulumi-kubernetes\\s+pulumi-resource-kubernetes\\s.*\\.Version=(\\S+)").matcher(Files.readString(TOOLS));
-        assertTrue(m.find(), "tools/tools.txt builds pulumi-resource-kubernetes with a stamped version");
-        return m.group(1);
+    /** The version tools/build stamps into the provider binary. */
+    private static String stamped() {
+        return StampedVersions.of("pulumi-resource-kubernetes");
     }
 
     @Test
