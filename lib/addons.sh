@@ -6,7 +6,20 @@
 # KUBERNETES_SERVICE_HOST.
 # Sourced by ./mlapi after lib/cluster.sh.
 
-addon_processes=(external-secrets aws-emulator sealed-secrets-controller)
+cluster_register add-on external-secrets addon_metrics_port
+cluster_register add-on aws-emulator aws_emulator_port
+cluster_register add-on sealed-secrets-controller sealed_secrets_port
+
+# The pinned tools each add-on runs (./mlapi cluster addon <name>).
+declare -A addon_tools=([sealed-secrets]="sealed-secrets-controller" [external-secrets]="external-secrets moto_server")
+
+# Builds an add-on's tools and starts it beside the running local cluster.
+addon_start() { # sealed-secrets|external-secrets
+  local tools=${addon_tools[$1]:?no add-on $1}
+  # shellcheck disable=SC2086 # a list of tool names
+  tools/build $tools
+  "addon_${1//-/_}"
+}
 
 # Ports next to the API server's, so a test cluster on other ports has its own. Keep them below
 # the ephemeral range (32768 up), where a client connection can hold a port at any time.
@@ -52,8 +65,8 @@ addons_for_stack() { # stack
   [[ -f $file ]] || return 0
   sources=$(grep -v '^[[:space:]]*#' "$file" | { grep -oE '(^|[[:space:]{,-])(sealed|awsSecretsManager):' || true; } |
     tr -dc 'a-zA-Z\n' | sort -u)
-  if grep -qx sealed <<<"$sources"; then tools/build sealed-secrets-controller; addon_sealed_secrets; fi
-  if grep -qx awsSecretsManager <<<"$sources"; then tools/build external-secrets moto_server; addon_external_secrets; fi
+  if grep -qx sealed <<<"$sources"; then addon_start sealed-secrets; fi
+  if grep -qx awsSecretsManager <<<"$sources"; then addon_start external-secrets; fi
 }
 
 addon_sealed_secrets() {

@@ -18,6 +18,22 @@ cluster_components=(etcd kube-apiserver kube-controller-manager kube-scheduler k
 # The pinned tools the cluster runs (tools/build builds them).
 cluster_tools=("${cluster_components[@]}" kubelet kube-proxy coredns registry)
 
+# What runs beside the control plane registers here as its script is sourced, so that this one
+# starts, counts, reports and stops it by part without knowing it: the real node's processes and
+# the registry (part node), the secret operators (part add-on). A process that listens on
+# loopback names the variable that holds its port, read when it starts, to be checked free first.
+cluster_node_processes=()
+cluster_addon_processes=()
+declare -A cluster_port_variable=()
+cluster_register() { # node|add-on process [port-variable]
+  case $1 in
+    node) cluster_node_processes+=("$2") ;;
+    add-on) cluster_addon_processes+=("$2") ;;
+    *) echo "cluster_register: no part $1" >&2; return 1 ;;
+  esac
+  if [[ -n ${3:-} ]]; then cluster_port_variable[$2]=$3; fi
+}
+
 # A pid file (run/<name>.pid) names a process cluster_start started; beside it, what that process
 # was: run/<name>.id, the boot it ran in and its start time (clock ticks after boot, from
 # /proc/<pid>/stat), and run/<name>.argv, the command it was given. A pid that the system has
@@ -94,14 +110,11 @@ words_end() {
 cluster_start() {
   local name=$1; shift
   cluster_pid "$name" >/dev/null && return 0
-  local port=""
+  local port="" variable=${cluster_port_variable[$name]:-}
   case $name in
     etcd) port=$etcd_port ;;
     kube-apiserver) port=$apiserver_port ;;
-    registry) port=$registry_port ;;
-    sealed-secrets-controller) port=$sealed_secrets_port ;;
-    aws-emulator) port=$aws_emulator_port ;;
-    external-secrets) port=$addon_metrics_port ;;
+    *) if [[ -n $variable ]]; then port=${!variable}; fi ;;
   esac
   if [[ -n $port ]] && (: </dev/tcp/127.0.0.1/"$port") 2>/dev/null; then
     echo "cluster: port $port is taken by another process; stop it, or choose other ports with MLAPI_ETCD_PORT and MLAPI_APISERVER_PORT (the add-ons take the three after the API server's)" >&2
@@ -184,9 +197,9 @@ cluster_up() {
 
 cluster_boot() {
   local start=$SECONDS pki=$cluster_dir/pki name running=0
-  for name in "${cluster_components[@]}" "${node_processes[@]}" registry; do cluster_pid "$name" >/dev/null && running=$((running + 1)); done
+  for name in "${cluster_components[@]}" "${cluster_node_processes[@]}"; do cluster_pid "$name" >/dev/null && running=$((running + 1)); done
   # Already up: every later command starts here, so this costs one request, not a second.
-  if ((running == ${#cluster_components[@]} + ${#node_processes[@]} + 1)) && cluster_kubectl get --raw /readyz >/dev/null 2>&1; then
+  if ((running == ${#cluster_components[@]} + ${#cluster_node_processes[@]})) && cluster_kubectl get --raw /readyz >/dev/null 2>&1; then
     return 0
   fi
   cluster_pki
@@ -281,8 +294,8 @@ cluster_stop() {
   rm -f "$cluster_dir/run/$name.pid" "$cluster_dir/run/$name.id" "$cluster_dir/run/$name.argv"
 }
 
-# One at a time, add-ons first, then the real node (and what it leaves on the host), the
-# registry, then the control plane in reverse order of start, each gone before the next stops:
+# One at a time, add-ons first, then the real node (and what it leaves on the host), the rest
+# of the node's part (the registry), then the control plane in reverse order of start, each gone before the next stops:
 # the API server shuts down cleanly only while etcd still answers.
 cluster_down() {
   mlapi_locked cluster "stopping the local cluster" cluster_halt
@@ -290,9 +303,9 @@ cluster_down() {
 
 cluster_halt() {
   local name stopped=0
-  for name in "${addon_processes[@]}"; do cluster_stop "$name"; done
+  for name in "${cluster_addon_processes[@]}"; do cluster_stop "$name"; done
   node_down
-  cluster_stop registry
+  for name in "${cluster_node_processes[@]}"; do cluster_stop "$name"; done
   for ((i = ${#cluster_components[@]} - 1; i >= 0; i--)); do cluster_stop "${cluster_components[i]}"; done
   echo "cluster: stopped $stopped process(es)" >&2
 }
@@ -312,10 +325,10 @@ cluster_status() {
   for name in "${cluster_components[@]}"; do
     if pid=$(cluster_pid "$name"); then echo "$name: running (pid $pid)"; else echo "$name: stopped"; rc=3; fi
   done
-  for name in "${node_processes[@]}" registry; do
+  for name in "${cluster_node_processes[@]}"; do
     if pid=$(cluster_pid "$name"); then echo "$name (real node): running (pid $pid)"; else echo "$name (real node): stopped"; rc=3; fi
   done
-  for name in "${addon_processes[@]}"; do
+  for name in "${cluster_addon_processes[@]}"; do
     if pid=$(cluster_pid "$name"); then echo "$name (add-on): running (pid $pid)"; fi
   done
   # Which node is real and which simulated: the node-kind label.

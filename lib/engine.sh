@@ -10,6 +10,15 @@ DEV_PASSPHRASE=mlapi-dev-only-passphrase
 # it from MLAPI_PROGRAM_BINARY), and so do the commands written in Java (program_main).
 program_jar=$project_dir/target/mlapi.jar
 
+# The pinned tools the engine runs.
+engine_tools=(pulumi pulumi-language-java pulumi-resource-kubernetes)
+
+# Builds the engine's tools (and the other tools given) and sets up its environment.
+engine_prepare() { # [tool...]
+  tools/build "${engine_tools[@]}" "$@"
+  engine_env
+}
+
 engine_env() {
   export PATH=$project_dir/.tools/bin:$PATH
   export PULUMI_HOME=$MLAPI_HOME/pulumi-home
@@ -101,8 +110,7 @@ engine_run() { # up|preview|destroy|refresh|output stack [pulumi flags] [--yes]
   done
   set -- "${flags[@]}"
   if [[ -n ${MLAPI_KUBECONFIG:-} && $verb != output ]]; then remote_guard "$verb" "$yes"; fi
-  tools/build pulumi pulumi-language-java pulumi-resource-kubernetes
-  engine_env
+  engine_prepare
   case $verb in
     up|preview|refresh)
       if [[ -z ${MLAPI_KUBECONFIG:-} ]]; then
@@ -266,8 +274,7 @@ engine_render() { # stack [folder]
   local out=${2:-$MLAPI_HOME/rendered/$stack}
   local scratch=$MLAPI_HOME/render/$stack
   render_claim "$out"
-  tools/build pulumi pulumi-language-java pulumi-resource-kubernetes "${cluster_tools[@]}"
-  engine_env
+  engine_prepare "${cluster_tools[@]}"
   local_cluster_for "$stack"
   program_build
   rm -rf "$scratch"
@@ -395,8 +402,7 @@ promotion() { # promote|check-promotion from to [--image REF] [--commit]
 
 # The image a stack last deployed, from its state.
 deployed_image() {
-  tools/build pulumi pulumi-language-java pulumi-resource-kubernetes
-  engine_env
+  engine_prepare
   stack_passphrase "$1"
   pulumi stack output image --stack "$1"
 }

@@ -15,6 +15,7 @@
 # Sourced by ./mlapi after lib/cluster.sh and lib/packages.sh.
 
 # The port next to the add-ons' (API server + 1..3), so a test cluster has its own registry.
+cluster_register node registry registry_port
 image_settings() {
   registry_port=$((apiserver_port + 4))
   registry_config=$cluster_dir/registry.yml

@@ -27,6 +27,7 @@ node_settings() {
 }
 node_settings
 node_processes=(apiserver-forward registry-forward containerd kubelet kube-proxy coredns)
+for node_process in "${node_processes[@]}"; do cluster_register node "$node_process"; done
 
 node_packages() {
   need_packages containerd:containerd runc:runc /usr/lib/cni/bridge:containernetworking-plugins \

@@ -31,8 +31,7 @@ state_move() { # stack backend-url secrets-provider-url
       echo "move-state: '$provider' is not a key service; a team's stack secrets are encrypted by one (awskms://alias/mlapi-$stack?region=<region>), so that no passphrase is passed around" >&2
       return 2 ;;
   esac
-  tools/build pulumi pulumi-language-java pulumi-resource-kubernetes
-  engine_env
+  engine_prepare
   stack_passphrase "$stack"
   state_movable "$stack" "$source" || return 1
 
