@@ -122,7 +122,7 @@ class WorkflowToolchainTest {
     }
 
     @Test
-    void goJdkAndPythonAreTheOnesTheProjectPins() throws IOException {
+    void goJdkAndPythonAreTheOnesTheProjectPins() throws IOException, InterruptedException {
         String toolchain = Files.readString(Path.of("connection-test/go.mod")).lines()
                 .filter(l -> l.startsWith("toolchain go")).findFirst().orElseThrow().substring("toolchain go".length()).trim();
         List<Path> goMods = new ArrayList<>(List.of(Path.of("connection-test/go.mod")));
@@ -136,15 +136,27 @@ class WorkflowToolchainTest {
                         mod + " asks for Go " + version + ", newer than " + toolchain + ": go would fetch another toolchain");
             }
         }
+        // .github/pins reads each version from where it is written; every setup step takes it from there.
+        Process pins = new ProcessBuilder(".github/pins").redirectErrorStream(true).start();
+        String read = new String(pins.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, pins.waitFor(), read);
         String javaRelease = Files.readString(Path.of("pom.xml")).replaceAll("(?s).*<maven.compiler.release>(\\d+)</maven.compiler.release>.*", "$1");
+        String python = Files.readString(Path.of("lib/image.sh")).replaceAll("(?s).*\n\\s*image_python=([0-9.]+)\n.*", "$1");
+        assertEquals("java=" + javaRelease + "\ngo=" + toolchain + "\npython=" + python + "\n", read);
+        Map<String, String> setupInputs = Map.of("actions/setup-go@", "go-version", "actions/setup-java@", "java-version", "actions/setup-python@", "python-version");
+        Map<String, String> pinOutputs = Map.of("go-version", "go", "java-version", "java", "python-version", "python");
         int setups = 0;
         for (Step step : steps()) {
-            if (step.uses().startsWith("actions/setup-go@")) {
-                assertEquals(toolchain, step.node().at("/with/go-version").asText(), step.file() + ": the Go of connection-test/go.mod");
-                setups++;
-            }
-            if (step.uses().startsWith("actions/setup-java@")) {
-                assertEquals(javaRelease, step.node().at("/with/java-version").asText(), step.file() + ": the release pom.xml compiles for");
+            for (var setup : setupInputs.entrySet()) {
+                if (step.uses().startsWith(setup.getKey())) {
+                    String input = setup.getValue();
+                    String pinsStep = steps().stream()
+                            .filter(s -> s.file().equals(step.file()) && s.job().equals(step.job()) && s.run().matches("(?s)\"?(\\$GITHUB_ACTION_PATH/\\.\\./\\.\\./|\\.github/)pins\"? >> \"\\$GITHUB_OUTPUT\"\\s*"))
+                            .map(s -> s.node().path("id").asText()).findFirst().orElse("(none)");
+                    assertEquals("${{ steps." + pinsStep + ".outputs." + pinOutputs.get(input) + " }}", step.node().at("/with/" + input).asText(),
+                            step.file() + ": " + input + " from .github/pins, not written again");
+                    setups += input.equals("go-version") ? 1 : 0;
+                }
             }
         }
         assertTrue(setups >= 1, "no workflow sets up Go");
