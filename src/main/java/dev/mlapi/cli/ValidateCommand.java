@@ -1,5 +1,9 @@
-package dev.mlapi.config;
+package dev.mlapi.cli;
 
+import dev.mlapi.config.InvalidConfigException;
+import dev.mlapi.config.MlApiConfig;
+import dev.mlapi.config.StackConfigLoader;
+import dev.mlapi.config.StackFile;
 import dev.mlapi.policy.PolicyChecks;
 import java.nio.file.Path;
 import java.util.List;
