@@ -6,7 +6,6 @@ import com.pulumi.kubernetes.apps.v1.DeploymentArgs;
 import com.pulumi.kubernetes.apps.v1.inputs.DeploymentSpecArgs;
 import com.pulumi.kubernetes.apps.v1.inputs.DeploymentStrategyArgs;
 import com.pulumi.kubernetes.apps.v1.inputs.RollingUpdateDeploymentArgs;
-import com.pulumi.kubernetes.core.v1.inputs.AffinityArgs;
 import com.pulumi.kubernetes.core.v1.inputs.ConfigMapEnvSourceArgs;
 import com.pulumi.kubernetes.core.v1.inputs.ConfigMapVolumeSourceArgs;
 import com.pulumi.kubernetes.core.v1.inputs.ContainerArgs;
@@ -22,16 +21,10 @@ import com.pulumi.kubernetes.core.v1.inputs.LifecycleHandlerArgs;
 import com.pulumi.kubernetes.core.v1.inputs.SecretKeySelectorArgs;
 import com.pulumi.kubernetes.core.v1.inputs.SecretVolumeSourceArgs;
 import com.pulumi.kubernetes.core.v1.inputs.LocalObjectReferenceArgs;
-import com.pulumi.kubernetes.core.v1.inputs.NodeAffinityArgs;
-import com.pulumi.kubernetes.core.v1.inputs.NodeSelectorArgs;
-import com.pulumi.kubernetes.core.v1.inputs.NodeSelectorRequirementArgs;
-import com.pulumi.kubernetes.core.v1.inputs.NodeSelectorTermArgs;
 import com.pulumi.kubernetes.core.v1.inputs.PersistentVolumeClaimVolumeSourceArgs;
 import com.pulumi.kubernetes.core.v1.inputs.PodSpecArgs;
 import com.pulumi.kubernetes.core.v1.inputs.PodTemplateSpecArgs;
 import com.pulumi.kubernetes.core.v1.inputs.ResourceRequirementsArgs;
-import com.pulumi.kubernetes.core.v1.inputs.TolerationArgs;
-import com.pulumi.kubernetes.core.v1.inputs.TopologySpreadConstraintArgs;
 import com.pulumi.kubernetes.core.v1.inputs.VolumeArgs;
 import com.pulumi.kubernetes.core.v1.inputs.VolumeMountArgs;
 import com.pulumi.kubernetes.meta.v1.inputs.LabelSelectorArgs;
@@ -226,8 +219,7 @@ final class AppDeployment {
                 .volumes(volumes);
         Inputs.ifAny(c.image().pullSecrets().stream()
                 .map(s -> LocalObjectReferenceArgs.builder().name(s).build()).toList(), pod::imagePullSecrets);
-        place(pod, c, wantsGpu(c));
-        Inputs.ifAny(spread(c.scheduling(), labels), pod::topologySpreadConstraints);
+        PodScheduling.api(pod, c, labels);
         return pod.build();
     }
 
@@ -269,86 +261,6 @@ final class AppDeployment {
         if (value != null) {
             map.put(key, value);
         }
-    }
-
-    private static boolean wantsGpu(MlApiConfig c) {
-        return c.resources().gpu() != null && c.resources().gpu() > 0;
-    }
-
-    /**
-     * The nodes a pod of the API may run on: the scheduling config's selector, tolerations and
-     * required affinity, and with {@code gpu} the GPU nodes' selector and tolerations. The
-     * connection test takes the same without the GPU: it lands where the API's images can be pulled.
-     */
-    static void place(PodSpecArgs.Builder pod, MlApiConfig c, boolean gpu) {
-        Inputs.ifAny(nodeSelector(c, gpu), pod::nodeSelector);
-        Inputs.ifAny(tolerations(c, gpu), pod::tolerations);
-        affinity(c.scheduling()).ifPresent(pod::affinity);
-    }
-
-    private static Map<String, String> nodeSelector(MlApiConfig c, boolean gpu) {
-        Map<String, String> selector = new TreeMap<>(c.scheduling().nodeSelector());
-        if (gpu) {
-            selector.putAll(c.scheduling().gpuNodeSelector());
-        }
-        return selector;
-    }
-
-    private static List<TolerationArgs> tolerations(MlApiConfig c, boolean gpu) {
-        List<MlApiConfig.Toleration> all = new ArrayList<>(c.scheduling().tolerations());
-        if (gpu) {
-            all.addAll(c.scheduling().gpuTolerations());
-        }
-        return all.stream().map(AppDeployment::toleration).toList();
-    }
-
-    private static TolerationArgs toleration(MlApiConfig.Toleration t) {
-        var toleration = TolerationArgs.builder();
-        Optional.ofNullable(t.key()).ifPresent(toleration::key);
-        Optional.ofNullable(t.operator()).ifPresent(toleration::operator);
-        Optional.ofNullable(t.value()).ifPresent(toleration::value);
-        Optional.ofNullable(t.effect()).ifPresent(toleration::effect);
-        Optional.ofNullable(t.tolerationSeconds()).ifPresent(toleration::tolerationSeconds);
-        return toleration.build();
-    }
-
-    private static Optional<AffinityArgs> affinity(MlApiConfig.Scheduling s) {
-        if (s.requiredNodeAffinity().isEmpty()) {
-            return Optional.empty();
-        }
-        var term = NodeSelectorTermArgs.builder().matchExpressions(s.requiredNodeAffinity().stream()
-                .map(r -> NodeSelectorRequirementArgs.builder().key(r.key()).operator(r.operator()).values(r.values() == null ? List.of() : r.values()).build())
-                .toList()).build();
-        return Optional.of(AffinityArgs.builder().nodeAffinity(NodeAffinityArgs.builder()
-                .requiredDuringSchedulingIgnoredDuringExecution(NodeSelectorArgs.builder().nodeSelectorTerms(term).build())
-                .build()).build());
-    }
-
-    /**
-     * Replicas go to different nodes (a hard rule: one node's loss must not take the service down)
-     * and, where the cluster has zones, to different zones (a soft rule: few clusters have a zone per replica).
-     * Both count only nodes the pods may run on (a tainted GPU node the pods do not tolerate would
-     * otherwise be an empty node that no pod can fill, so a rollout's surge pod exceeds the skew)
-     * and only pods of the same revision (pod-template-hash), so old pods being replaced do not
-     * block the new ones.
-     */
-    private static List<TopologySpreadConstraintArgs> spread(MlApiConfig.Scheduling s, AppLabels labels) {
-        List<TopologySpreadConstraintArgs> constraints = new ArrayList<>();
-        if (s.spreadAcrossNodes()) {
-            constraints.add(spreadBy("kubernetes.io/hostname", "DoNotSchedule", labels));
-        }
-        if (s.spreadAcrossZones()) {
-            constraints.add(spreadBy("topology.kubernetes.io/zone", "ScheduleAnyway", labels));
-        }
-        return constraints;
-    }
-
-    private static TopologySpreadConstraintArgs spreadBy(String topologyKey, String whenUnsatisfiable, AppLabels labels) {
-        return TopologySpreadConstraintArgs.builder().maxSkew(1).topologyKey(topologyKey).whenUnsatisfiable(whenUnsatisfiable)
-                .labelSelector(LabelSelectorArgs.builder().matchLabels(labels.selector(AppLabels.INFERENCE)).build())
-                .matchLabelKeys("pod-template-hash")
-                .nodeTaintsPolicy("Honor")
-                .build();
     }
 
     private static VolumeArgs modelCacheVolume(MlApiConfig.ModelCache cache) {
