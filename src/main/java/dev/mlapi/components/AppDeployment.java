@@ -13,13 +13,9 @@ import com.pulumi.kubernetes.core.v1.inputs.ContainerPortArgs;
 import com.pulumi.kubernetes.core.v1.inputs.EmptyDirVolumeSourceArgs;
 import com.pulumi.kubernetes.core.v1.inputs.EnvFromSourceArgs;
 import com.pulumi.kubernetes.core.v1.inputs.EnvVarArgs;
-import com.pulumi.kubernetes.core.v1.inputs.EnvVarSourceArgs;
 import com.pulumi.kubernetes.core.v1.inputs.ExecActionArgs;
-import com.pulumi.kubernetes.core.v1.inputs.KeyToPathArgs;
 import com.pulumi.kubernetes.core.v1.inputs.LifecycleArgs;
 import com.pulumi.kubernetes.core.v1.inputs.LifecycleHandlerArgs;
-import com.pulumi.kubernetes.core.v1.inputs.SecretKeySelectorArgs;
-import com.pulumi.kubernetes.core.v1.inputs.SecretVolumeSourceArgs;
 import com.pulumi.kubernetes.core.v1.inputs.LocalObjectReferenceArgs;
 import com.pulumi.kubernetes.core.v1.inputs.PersistentVolumeClaimVolumeSourceArgs;
 import com.pulumi.kubernetes.core.v1.inputs.PodSpecArgs;
@@ -31,7 +27,6 @@ import com.pulumi.kubernetes.meta.v1.inputs.LabelSelectorArgs;
 import com.pulumi.kubernetes.meta.v1.inputs.ObjectMetaArgs;
 import com.pulumi.resources.CustomResourceOptions;
 import com.pulumi.resources.CustomTimeouts;
-import dev.mlapi.config.KubernetesNames;
 import dev.mlapi.config.MlApiConfig;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,8 +42,6 @@ final class AppDeployment {
     static final String GPU_RESOURCE = "nvidia.com/gpu";
     private static final String CONFIG_VOLUME = "config";
     private static final String MODEL_CACHE_VOLUME = "model-cache";
-    private static final String SECRET_VOLUME = "secrets";
-    static final String SEALED_ENV_REVISION = "mlapi.dev/sealed-env-revision";
     // The Kubernetes provider's switch for a server-side apply that forces conflicts.
     static final String PATCH_FORCE = "pulumi.com/patchForce";
     // New pods a rollout adds at once, as a share of the replicas (rounded up); none is taken away first.
@@ -56,9 +49,7 @@ final class AppDeployment {
 
     private AppDeployment() {}
 
-    /** @param secretObjects the Kubernetes Secret that holds each of the config's secrets, by secret name */
-    static Deployment create(AppScope scope, Output<String> serviceAccount, Optional<Output<String>> configMap,
-                             Map<String, Output<String>> secretObjects) {
+    static Deployment create(AppScope scope, Output<String> serviceAccount, Optional<Output<String>> configMap, SecretRouting secrets) {
         MlApiConfig c = scope.config();
         AppLabels labels = scope.labels();
 
@@ -71,8 +62,8 @@ final class AppDeployment {
                 .revisionHistoryLimit(5)
                 .progressDeadlineSeconds(HealthProbes.progressDeadlineSeconds(c.probes()))
                 .template(PodTemplateSpecArgs.builder()
-                        .metadata(podMetadata(c, labels))
-                        .spec(podSpec(c, labels, serviceAccount, configMap, secretObjects))
+                        .metadata(podMetadata(c, labels, secrets))
+                        .spec(podSpec(c, labels, serviceAccount, configMap, secrets))
                         .build());
         Duration await = rolloutTimeout(c);
         var options = CustomResourceOptions.builder()
@@ -124,30 +115,18 @@ final class AppDeployment {
         return Duration.ofSeconds((long) batches * HealthProbes.progressDeadlineSeconds(c.probes()) + 60);
     }
 
-    private static ObjectMetaArgs podMetadata(MlApiConfig c, AppLabels labels) {
+    private static ObjectMetaArgs podMetadata(MlApiConfig c, AppLabels labels, SecretRouting secrets) {
         Map<String, String> podLabels = new LinkedHashMap<>(c.podLabels());
         podLabels.putAll(labels.workload(AppLabels.INFERENCE));
         Map<String, String> annotations = new TreeMap<>(c.podAnnotations());
-        sealedEnvRevision(c).ifPresent(revision -> annotations.put(SEALED_ENV_REVISION, revision));
+        annotations.putAll(secrets.podAnnotations());
         var metadata = ObjectMetaArgs.builder().labels(podLabels);
         Inputs.ifAny(annotations, metadata::annotations);
         return metadata.build();
     }
 
-    /**
-     * The controller updates a sealed Secret in place: mounted files follow, env vars do not. A
-     * hash of the sealed (encrypted, already public) values read as env vars changes the pod
-     * template when one is resealed, so the pods roll. It says nothing about the plain values.
-     */
-    static Optional<String> sealedEnvRevision(MlApiConfig c) {
-        List<String> sealedEnv = c.secrets().stream().filter(s -> s.sealed() != null && s.env() != null)
-                .map(s -> s.name() + "=" + s.sealed().encryptedData()).sorted().toList();
-        return sealedEnv.isEmpty() ? Optional.empty()
-                : Optional.of(KubernetesNames.sha256Hex(String.join("\n", sealedEnv)).substring(0, 16));
-    }
-
     private static PodSpecArgs podSpec(MlApiConfig c, AppLabels labels, Output<String> serviceAccount,
-                                       Optional<Output<String>> configMap, Map<String, Output<String>> secretObjects) {
+                                       Optional<Output<String>> configMap, SecretRouting secrets) {
         List<VolumeArgs> volumes = new ArrayList<>(List.of(PodSecurity.tmpVolume(PodSecurity.API_TMP_SIZE)));
         List<VolumeMountArgs> mounts = new ArrayList<>(List.of(PodSecurity.tmpMount()));
         List<EnvFromSourceArgs> envFrom = new ArrayList<>();
@@ -160,29 +139,8 @@ final class AppDeployment {
                 envFrom.add(EnvFromSourceArgs.builder().configMapRef(ConfigMapEnvSourceArgs.builder().name(name).build()).build());
             }
         });
-        List<EnvVarArgs> secretEnv = new ArrayList<>();
-        // One volume per folder and Secret object: stack-config and synced secrets live in different objects.
-        Map<String, List<MlApiConfig.SecretRef>> files = new TreeMap<>();
-        for (MlApiConfig.SecretRef s : c.secrets()) {
-            Output<String> object = secretObjects.get(s.name());
-            if (s.env() != null) {
-                secretEnv.add(EnvVarArgs.builder().name(s.env()).valueFrom(EnvVarSourceArgs.builder()
-                        .secretKeyRef(SecretKeySelectorArgs.builder().name(object).key(s.name()).build()).build()).build());
-            } else {
-                String source = s.stackConfig() != null ? "config" : s.awsSecretsManager() != null ? "aws" : "sealed";
-                files.computeIfAbsent(s.mountPath() + "|" + source, p -> new ArrayList<>()).add(s);
-            }
-        }
-        int i = 0;
-        for (List<MlApiConfig.SecretRef> folder : files.values()) {
-            String volume = SECRET_VOLUME + "-" + i++;
-            // Readable by the pod's group only; the kubelet refreshes mounted files when the Secret changes.
-            volumes.add(VolumeArgs.builder().name(volume).secret(SecretVolumeSourceArgs.builder()
-                    .secretName(secretObjects.get(folder.get(0).name()))
-                    .items(folder.stream().map(s -> KeyToPathArgs.builder().key(s.name()).path(s.name()).build()).toList())
-                    .defaultMode(0440).build()).build());
-            mounts.add(VolumeMountArgs.builder().name(volume).mountPath(folder.get(0).mountPath()).readOnly(true).build());
-        }
+        volumes.addAll(secrets.volumes());
+        mounts.addAll(secrets.mounts());
         if (c.modelCache() != null) {
             volumes.add(modelCacheVolume(c.modelCache()));
             mounts.add(VolumeMountArgs.builder().name(MODEL_CACHE_VOLUME).mountPath(c.modelCache().mountPath())
@@ -203,7 +161,7 @@ final class AppDeployment {
         preStopDrain(c.shutdown()).ifPresent(container::lifecycle);
         List<EnvVarArgs> env = new ArrayList<>(new TreeMap<>(c.env()).entrySet().stream()
                 .map(e -> EnvVarArgs.builder().name(e.getKey()).value(e.getValue()).build()).toList());
-        env.addAll(secretEnv);
+        env.addAll(secrets.env());
         PythonRuntimeEnv.of(c).forEach((name, value) -> env.add(EnvVarArgs.builder().name(name).value(value).build()));
         Inputs.ifAny(env, container::env);
         Inputs.ifAny(envFrom, container::envFrom);

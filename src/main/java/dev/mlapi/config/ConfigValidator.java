@@ -316,20 +316,17 @@ final class ConfigValidator {
                 check(targets.add(s.mountPath() + "/" + s.name()), at + ".mountPath", "the file " + s.mountPath() + "/" + s.name() + " is written twice",
                         "mountPath: /var/run/secrets/other");
             }
-            long sources = java.util.stream.Stream.of(s.stackConfig(), s.awsSecretsManager(), s.sealed()).filter(java.util.Objects::nonNull).count();
-            if (sources != 1) {
+            if (s.source() == null) {
                 problems.add(problem(at, "takes exactly one source: stackConfig (an encrypted stack-config key), awsSecretsManager or sealed",
                         "stackConfig: modelRegistryToken"));
-            } else if (s.sealed() != null) {
-                check(s.sealed().encryptedData() != null && SEALED.matcher(s.sealed().encryptedData()).matches(), at + ".sealed.encryptedData",
-                        "is not a sealed value; make one with ./mlapi seal " + stack + " " + s.name(), "sealed: {encryptedData: AgBy3i4OJSWK+PiTySYZZA...}");
-            } else if (s.awsSecretsManager() != null) {
-                awsSecret(at + ".awsSecretsManager", s.awsSecretsManager());
-                // The operator rotates the Secret in place; only a mounted file sees the new value without a restart.
-                check(s.env() == null, at + ".env", "an env var keeps the old value after AWS Secrets Manager rotates it, until the pods"
-                        + " restart; read it from a file the operator keeps current", "mountPath: /var/run/secrets/" + s.name());
             } else {
-                encryptedKey(at + ".stackConfig", s.stackConfig());
+                s.source().visit(key -> encryptedKey(at + ".stackConfig", key.key()), aws -> {
+                    awsSecret(at + ".awsSecretsManager", aws);
+                    // The operator rotates the Secret in place; only a mounted file sees the new value without a restart.
+                    check(s.env() == null, at + ".env", "an env var keeps the old value after AWS Secrets Manager rotates it, until the pods"
+                            + " restart; read it from a file the operator keeps current", "mountPath: /var/run/secrets/" + s.name());
+                }, sealed -> check(sealed.encryptedData() != null && SEALED.matcher(sealed.encryptedData()).matches(), at + ".sealed.encryptedData",
+                        "is not a sealed value; make one with ./mlapi seal " + stack + " " + s.name(), "sealed: {encryptedData: AgBy3i4OJSWK+PiTySYZZA...}"));
             }
         }
     }
@@ -342,7 +339,7 @@ final class ConfigValidator {
         }
     }
 
-    private void awsSecret(String at, MlApiConfig.AwsSecret aws) {
+    private void awsSecret(String at, SecretSource.AwsSecret aws) {
         if (aws.valueFrom() != null) {
             encryptedKey(at + ".valueFrom", aws.valueFrom());
         }
@@ -358,7 +355,8 @@ final class ConfigValidator {
     }
 
     private void externalSecrets(MlApiConfig c) {
-        if (c.secrets().stream().noneMatch(s -> s.awsSecretsManager() != null)) {
+        List<SecretsBySource.Sourced<SecretSource.AwsSecret>> aws = c.secretsBySource().aws();
+        if (aws.isEmpty()) {
             return;
         }
         MlApiConfig.ExternalSecrets es = c.externalSecrets();
@@ -377,9 +375,8 @@ final class ConfigValidator {
                 check(managed.kmsKeyArn() == null || managed.kmsKeyArn().matches("^arn:aws[a-z-]*:kms:[a-z0-9-]+:\\d{12}:key/[a-f0-9-]+$"),
                         "externalSecrets.manageAws.kmsKeyArn", "is not a KMS key ARN", "kmsKeyArn: arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab");
                 check(es.roleArn() == null, "externalSecrets.roleArn", "is made by the stack when it manages AWS; leave it out", "no mlapi:externalSecrets.roleArn beside manageAws");
-                c.secrets().stream().filter(s -> s.awsSecretsManager() != null && s.awsSecretsManager().secretId() != null
-                        && s.awsSecretsManager().secretId().startsWith("arn:")).forEach(s -> problems.add(problem("secrets",
-                        s.name() + " names an ARN, but a secret the stack creates is named, not an ARN", "secretId: ml/sentiment/db")));
+                aws.stream().filter(s -> s.source().secretId() != null && s.source().secretId().startsWith("arn:")).forEach(s -> problems.add(problem("secrets",
+                        s.secret().name() + " names an ARN, but a secret the stack creates is named, not an ARN", "secretId: ml/sentiment/db")));
             } else {
                 check(es.roleArn() != null && ROLE_ARN.matcher(es.roleArn()).matches(), "externalSecrets.roleArn",
                         es.roleArn() == null ? "is required: the IAM role the ServiceAccount assumes (IRSA) to read the secrets"

@@ -1,5 +1,7 @@
 package dev.mlapi.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
@@ -21,6 +23,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
+import java.lang.reflect.Parameter;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
@@ -30,6 +34,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -308,14 +313,14 @@ public final class StackConfigLoader {
         Class<?> raw = rawClass(type);
         if (raw.isRecord() && node.isObject()) {
             Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+            Map<String, Type> settings = settings(raw);
             while (fields.hasNext()) {
                 Map.Entry<String, JsonNode> entry = fields.next();
-                Optional<RecordComponent> component = Arrays.stream(raw.getRecordComponents())
-                        .filter(c -> c.getName().equals(entry.getKey())).findFirst();
-                if (component.isEmpty()) {
-                    problems.add(unknownKey(stack, path, entry.getKey(), fieldNames(raw)));
+                Type setting = settings.get(entry.getKey());
+                if (setting == null) {
+                    problems.add(unknownKey(stack, path, entry.getKey(), settings.keySet()));
                 } else {
-                    findUnknownFields(stack, entry.getValue(), component.get().getGenericType(), join(path, entry.getKey()), problems);
+                    findUnknownFields(stack, entry.getValue(), setting, join(path, entry.getKey()), problems);
                 }
             }
         } else if (Map.class.isAssignableFrom(raw) && node.isObject() && type instanceof ParameterizedType p) {
@@ -338,8 +343,7 @@ public final class StackConfigLoader {
                 Type[] arguments = type instanceof ParameterizedType p ? p.getActualTypeArguments() : new Type[0];
                 String segment = at.getMatchingProperty();
                 if (raw.isRecord()) {
-                    type = Arrays.stream(raw.getRecordComponents()).filter(c -> c.getName().equals(segment))
-                            .map(RecordComponent::getGenericType).findFirst().orElse(null);
+                    type = settings(raw).get(segment);
                     path.append(path.length() == 0 ? "" : ".").append(segment);
                 } else if (Map.class.isAssignableFrom(raw)) {
                     type = arguments[1];
@@ -392,7 +396,26 @@ public final class StackConfigLoader {
     }
 
     private static List<String> fieldNames(Class<?> record) {
-        return Arrays.stream(record.getRecordComponents()).map(RecordComponent::getName).toList();
+        return List.copyOf(settings(record).keySet());
+    }
+
+    /**
+     * The keys a stack file states for a settings group, with their types: the record's
+     * components, or the parameters of the factory that binds it from the stack file's form
+     * when that differs ({@link MlApiConfig.SecretRef}).
+     */
+    private static Map<String, Type> settings(Class<?> record) {
+        Map<String, Type> settings = new LinkedHashMap<>();
+        Optional<Method> factory = Arrays.stream(record.getDeclaredMethods()).filter(m -> m.isAnnotationPresent(JsonCreator.class)).findFirst();
+        if (factory.isPresent()) {
+            Parameter[] parameters = factory.get().getParameters();
+            for (int i = 0; i < parameters.length; i++) {
+                settings.put(parameters[i].getAnnotation(JsonProperty.class).value(), factory.get().getGenericParameterTypes()[i]);
+            }
+        } else {
+            Arrays.stream(record.getRecordComponents()).forEach(c -> settings.put(c.getName(), c.getGenericType()));
+        }
+        return settings;
     }
 
     private static String join(String path, String key) {
