@@ -1,4 +1,4 @@
-package dev.mlapi.migrate;
+package dev.mlapi.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,12 +11,12 @@ import java.util.Map;
  * Sets {@code mlapi:} keys in a stack file's text: a key that is there has its block replaced,
  * a new one goes at the end of {@code config:}; every other line stays, comments included.
  */
-final class StackFileEditor {
+public final class StackFileEditor {
     private static final String INDENT = "  ";
 
     private StackFileEditor() {}
 
-    static String withKeys(String text, Map<String, JsonNode> keys, YAMLMapper yaml) throws JsonProcessingException {
+    public static String withKeys(String text, Map<String, JsonNode> keys, YAMLMapper yaml) throws JsonProcessingException {
         List<String> lines = new ArrayList<>(text.lines().toList());
         int config = lines.indexOf("config:");
         if (config < 0) {
