@@ -294,7 +294,7 @@ engine_render() { # stack [folder]
   render_publish "$scratch/manifests" "$out"
   out=$(cd "$out" && pwd)
   render_dry_run "$scratch/manifests" "$scratch/dry-run.log"
-  program_main dev.mlapi.policy.PolicyCommand "$scratch/manifests" >&2
+  program_main dev.mlapi.cli.PolicyCommand "$scratch/manifests" >&2
   echo "render: $(grep -c '\.yaml$' "$out/$render_mark" || true) manifests in $out, accepted by a server-side dry run" >&2
 }
 
@@ -378,7 +378,7 @@ program_main() {
 }
 
 delivery() {
-  program_main dev.mlapi.delivery.DeliveryCommand "$@"
+  program_main dev.mlapi.cli.DeliveryCommand "$@"
 }
 
 promotion() { # promote|check-promotion from to [--image REF] [--commit]
@@ -439,7 +439,7 @@ seal_main() { # stack secret-name [--cert FILE|https://URL|local]
       fi
       pem=$(<"$cert") ;;
   esac
-  target=$(program_main dev.mlapi.secrets.SealTarget "$stack") || return 1
+  target=$(program_main dev.mlapi.cli.SealTarget "$stack") || return 1
   tools/build kubeseal
   blob=$("$project_dir/.tools/bin/kubeseal" --raw --scope strict --cert <(printf '%s\n' "$pem") \
     --namespace "${target% *}" --name "${target#* }" --from-file=/dev/stdin) || return 1

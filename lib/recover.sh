@@ -42,7 +42,7 @@ recover_locks() { # stack
   project=$(sed -n 's/^name: *//p' "$project_dir/Pulumi.yaml")
   if [[ -n $(find "$backend/.pulumi/locks/organization/$project/$stack" "$backend/.pulumi/locks/$stack" \
     -maxdepth 1 -type f 2>/dev/null | head -n 1) ]]; then
-    program_main dev.mlapi.recovery.RecoveryCommand locks "$backend" "$project" "$stack"
+    program_main dev.mlapi.cli.RecoveryCommand locks "$backend" "$project" "$stack"
   fi
 }
 
@@ -59,7 +59,7 @@ recover_pending() { # up|refresh|destroy stack yes
   # The export holds secrets only as ciphertext; it is removed below.
   pulumi stack export --stack "$stack" --file "$work/export.json" || return 1
   if grep -q '"pending_operations"' "$work/export.json"; then
-    flags=$(program_main dev.mlapi.recovery.RecoveryCommand pending "$verb" "$work/export.json" "$work") || return 1
+    flags=$(program_main dev.mlapi.cli.RecoveryCommand pending "$verb" "$work/export.json" "$work") || return 1
   fi
   rm -f "$work/export.json"
   [[ -n ${flags:-} ]] || return 0

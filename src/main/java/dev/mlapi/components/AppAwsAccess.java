@@ -15,6 +15,8 @@ import com.pulumi.aws.secretsmanager.SecretVersionArgs;
 import com.pulumi.core.Output;
 import com.pulumi.resources.CustomResourceOptions;
 import dev.mlapi.config.MlApiConfig;
+import dev.mlapi.config.SecretSource;
+import dev.mlapi.config.SecretsBySource;
 import dev.mlapi.secrets.IamPolicy;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +37,7 @@ final class AppAwsAccess {
     static Optional<Output<String>> create(AppScope scope, Map<String, Output<String>> initialValues) {
         MlApiConfig c = scope.config();
         MlApiConfig.ManagedAws managed = c.externalSecrets().manageAws();
-        List<MlApiConfig.SecretRef> synced = c.secrets().stream().filter(s -> s.awsSecretsManager() != null).toList();
+        List<SecretsBySource.Sourced<SecretSource.AwsSecret>> synced = c.secretsBySource().aws();
         if (managed == null || synced.isEmpty()) {
             return Optional.empty();
         }
@@ -44,14 +46,15 @@ final class AppAwsAccess {
         var options = CustomResourceOptions.builder().parent(scope.parent()).provider(aws).build();
 
         List<Output<String>> arns = new ArrayList<>();
-        for (MlApiConfig.SecretRef s : synced) {
-            var args = SecretArgs.builder().name(s.awsSecretsManager().secretId())
+        for (var s : synced) {
+            var args = SecretArgs.builder().name(s.source().secretId())
                     .description("Read by " + c.name() + " in " + c.namespace().name() + " through External Secrets");
             Optional.ofNullable(managed.kmsKeyArn()).ifPresent(args::kmsKeyId);
-            var secret = new Secret(scope.labels().objectName(s.name()), args.build(), options);
-            if (initialValues.containsKey(s.name())) {
-                new SecretVersion(scope.labels().objectName(s.name()), SecretVersionArgs.builder()
-                        .secretId(secret.id()).secretString(initialValues.get(s.name())).build(), options);
+            String name = s.secret().name();
+            var secret = new Secret(scope.labels().objectName(name), args.build(), options);
+            if (initialValues.containsKey(name)) {
+                new SecretVersion(scope.labels().objectName(name), SecretVersionArgs.builder()
+                        .secretId(secret.id()).secretString(initialValues.get(name)).build(), options);
             }
             arns.add(secret.arn());
         }

@@ -6,7 +6,6 @@ import com.pulumi.kubernetes.apps.v1.DeploymentArgs;
 import com.pulumi.kubernetes.apps.v1.inputs.DeploymentSpecArgs;
 import com.pulumi.kubernetes.apps.v1.inputs.DeploymentStrategyArgs;
 import com.pulumi.kubernetes.apps.v1.inputs.RollingUpdateDeploymentArgs;
-import com.pulumi.kubernetes.core.v1.inputs.AffinityArgs;
 import com.pulumi.kubernetes.core.v1.inputs.ConfigMapEnvSourceArgs;
 import com.pulumi.kubernetes.core.v1.inputs.ConfigMapVolumeSourceArgs;
 import com.pulumi.kubernetes.core.v1.inputs.ContainerArgs;
@@ -14,31 +13,20 @@ import com.pulumi.kubernetes.core.v1.inputs.ContainerPortArgs;
 import com.pulumi.kubernetes.core.v1.inputs.EmptyDirVolumeSourceArgs;
 import com.pulumi.kubernetes.core.v1.inputs.EnvFromSourceArgs;
 import com.pulumi.kubernetes.core.v1.inputs.EnvVarArgs;
-import com.pulumi.kubernetes.core.v1.inputs.EnvVarSourceArgs;
 import com.pulumi.kubernetes.core.v1.inputs.ExecActionArgs;
-import com.pulumi.kubernetes.core.v1.inputs.KeyToPathArgs;
 import com.pulumi.kubernetes.core.v1.inputs.LifecycleArgs;
 import com.pulumi.kubernetes.core.v1.inputs.LifecycleHandlerArgs;
-import com.pulumi.kubernetes.core.v1.inputs.SecretKeySelectorArgs;
-import com.pulumi.kubernetes.core.v1.inputs.SecretVolumeSourceArgs;
 import com.pulumi.kubernetes.core.v1.inputs.LocalObjectReferenceArgs;
-import com.pulumi.kubernetes.core.v1.inputs.NodeAffinityArgs;
-import com.pulumi.kubernetes.core.v1.inputs.NodeSelectorArgs;
-import com.pulumi.kubernetes.core.v1.inputs.NodeSelectorRequirementArgs;
-import com.pulumi.kubernetes.core.v1.inputs.NodeSelectorTermArgs;
 import com.pulumi.kubernetes.core.v1.inputs.PersistentVolumeClaimVolumeSourceArgs;
 import com.pulumi.kubernetes.core.v1.inputs.PodSpecArgs;
 import com.pulumi.kubernetes.core.v1.inputs.PodTemplateSpecArgs;
 import com.pulumi.kubernetes.core.v1.inputs.ResourceRequirementsArgs;
-import com.pulumi.kubernetes.core.v1.inputs.TolerationArgs;
-import com.pulumi.kubernetes.core.v1.inputs.TopologySpreadConstraintArgs;
 import com.pulumi.kubernetes.core.v1.inputs.VolumeArgs;
 import com.pulumi.kubernetes.core.v1.inputs.VolumeMountArgs;
 import com.pulumi.kubernetes.meta.v1.inputs.LabelSelectorArgs;
 import com.pulumi.kubernetes.meta.v1.inputs.ObjectMetaArgs;
 import com.pulumi.resources.CustomResourceOptions;
 import com.pulumi.resources.CustomTimeouts;
-import dev.mlapi.config.KubernetesNames;
 import dev.mlapi.config.MlApiConfig;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,8 +42,6 @@ final class AppDeployment {
     static final String GPU_RESOURCE = "nvidia.com/gpu";
     private static final String CONFIG_VOLUME = "config";
     private static final String MODEL_CACHE_VOLUME = "model-cache";
-    private static final String SECRET_VOLUME = "secrets";
-    static final String SEALED_ENV_REVISION = "mlapi.dev/sealed-env-revision";
     // The Kubernetes provider's switch for a server-side apply that forces conflicts.
     static final String PATCH_FORCE = "pulumi.com/patchForce";
     // New pods a rollout adds at once, as a share of the replicas (rounded up); none is taken away first.
@@ -63,9 +49,7 @@ final class AppDeployment {
 
     private AppDeployment() {}
 
-    /** @param secretObjects the Kubernetes Secret that holds each of the config's secrets, by secret name */
-    static Deployment create(AppScope scope, Output<String> serviceAccount, Optional<Output<String>> configMap,
-                             Map<String, Output<String>> secretObjects) {
+    static Deployment create(AppScope scope, Output<String> serviceAccount, Optional<Output<String>> configMap, SecretRouting secrets) {
         MlApiConfig c = scope.config();
         AppLabels labels = scope.labels();
 
@@ -78,8 +62,8 @@ final class AppDeployment {
                 .revisionHistoryLimit(5)
                 .progressDeadlineSeconds(HealthProbes.progressDeadlineSeconds(c.probes()))
                 .template(PodTemplateSpecArgs.builder()
-                        .metadata(podMetadata(c, labels))
-                        .spec(podSpec(c, labels, serviceAccount, configMap, secretObjects))
+                        .metadata(podMetadata(c, labels, secrets))
+                        .spec(podSpec(c, labels, serviceAccount, configMap, secrets))
                         .build());
         Duration await = rolloutTimeout(c);
         var options = CustomResourceOptions.builder()
@@ -131,30 +115,18 @@ final class AppDeployment {
         return Duration.ofSeconds((long) batches * HealthProbes.progressDeadlineSeconds(c.probes()) + 60);
     }
 
-    private static ObjectMetaArgs podMetadata(MlApiConfig c, AppLabels labels) {
+    private static ObjectMetaArgs podMetadata(MlApiConfig c, AppLabels labels, SecretRouting secrets) {
         Map<String, String> podLabels = new LinkedHashMap<>(c.podLabels());
         podLabels.putAll(labels.workload(AppLabels.INFERENCE));
         Map<String, String> annotations = new TreeMap<>(c.podAnnotations());
-        sealedEnvRevision(c).ifPresent(revision -> annotations.put(SEALED_ENV_REVISION, revision));
+        annotations.putAll(secrets.podAnnotations());
         var metadata = ObjectMetaArgs.builder().labels(podLabels);
         Inputs.ifAny(annotations, metadata::annotations);
         return metadata.build();
     }
 
-    /**
-     * The controller updates a sealed Secret in place: mounted files follow, env vars do not. A
-     * hash of the sealed (encrypted, already public) values read as env vars changes the pod
-     * template when one is resealed, so the pods roll. It says nothing about the plain values.
-     */
-    static Optional<String> sealedEnvRevision(MlApiConfig c) {
-        List<String> sealedEnv = c.secrets().stream().filter(s -> s.sealed() != null && s.env() != null)
-                .map(s -> s.name() + "=" + s.sealed().encryptedData()).sorted().toList();
-        return sealedEnv.isEmpty() ? Optional.empty()
-                : Optional.of(KubernetesNames.sha256Hex(String.join("\n", sealedEnv)).substring(0, 16));
-    }
-
     private static PodSpecArgs podSpec(MlApiConfig c, AppLabels labels, Output<String> serviceAccount,
-                                       Optional<Output<String>> configMap, Map<String, Output<String>> secretObjects) {
+                                       Optional<Output<String>> configMap, SecretRouting secrets) {
         List<VolumeArgs> volumes = new ArrayList<>(List.of(PodSecurity.tmpVolume(PodSecurity.API_TMP_SIZE)));
         List<VolumeMountArgs> mounts = new ArrayList<>(List.of(PodSecurity.tmpMount()));
         List<EnvFromSourceArgs> envFrom = new ArrayList<>();
@@ -167,29 +139,8 @@ final class AppDeployment {
                 envFrom.add(EnvFromSourceArgs.builder().configMapRef(ConfigMapEnvSourceArgs.builder().name(name).build()).build());
             }
         });
-        List<EnvVarArgs> secretEnv = new ArrayList<>();
-        // One volume per folder and Secret object: stack-config and synced secrets live in different objects.
-        Map<String, List<MlApiConfig.SecretRef>> files = new TreeMap<>();
-        for (MlApiConfig.SecretRef s : c.secrets()) {
-            Output<String> object = secretObjects.get(s.name());
-            if (s.env() != null) {
-                secretEnv.add(EnvVarArgs.builder().name(s.env()).valueFrom(EnvVarSourceArgs.builder()
-                        .secretKeyRef(SecretKeySelectorArgs.builder().name(object).key(s.name()).build()).build()).build());
-            } else {
-                String source = s.stackConfig() != null ? "config" : s.awsSecretsManager() != null ? "aws" : "sealed";
-                files.computeIfAbsent(s.mountPath() + "|" + source, p -> new ArrayList<>()).add(s);
-            }
-        }
-        int i = 0;
-        for (List<MlApiConfig.SecretRef> folder : files.values()) {
-            String volume = SECRET_VOLUME + "-" + i++;
-            // Readable by the pod's group only; the kubelet refreshes mounted files when the Secret changes.
-            volumes.add(VolumeArgs.builder().name(volume).secret(SecretVolumeSourceArgs.builder()
-                    .secretName(secretObjects.get(folder.get(0).name()))
-                    .items(folder.stream().map(s -> KeyToPathArgs.builder().key(s.name()).path(s.name()).build()).toList())
-                    .defaultMode(0440).build()).build());
-            mounts.add(VolumeMountArgs.builder().name(volume).mountPath(folder.get(0).mountPath()).readOnly(true).build());
-        }
+        volumes.addAll(secrets.volumes());
+        mounts.addAll(secrets.mounts());
         if (c.modelCache() != null) {
             volumes.add(modelCacheVolume(c.modelCache()));
             mounts.add(VolumeMountArgs.builder().name(MODEL_CACHE_VOLUME).mountPath(c.modelCache().mountPath())
@@ -210,7 +161,7 @@ final class AppDeployment {
         preStopDrain(c.shutdown()).ifPresent(container::lifecycle);
         List<EnvVarArgs> env = new ArrayList<>(new TreeMap<>(c.env()).entrySet().stream()
                 .map(e -> EnvVarArgs.builder().name(e.getKey()).value(e.getValue()).build()).toList());
-        env.addAll(secretEnv);
+        env.addAll(secrets.env());
         PythonRuntimeEnv.of(c).forEach((name, value) -> env.add(EnvVarArgs.builder().name(name).value(value).build()));
         Inputs.ifAny(env, container::env);
         Inputs.ifAny(envFrom, container::envFrom);
@@ -226,8 +177,7 @@ final class AppDeployment {
                 .volumes(volumes);
         Inputs.ifAny(c.image().pullSecrets().stream()
                 .map(s -> LocalObjectReferenceArgs.builder().name(s).build()).toList(), pod::imagePullSecrets);
-        place(pod, c, wantsGpu(c));
-        Inputs.ifAny(spread(c.scheduling(), labels), pod::topologySpreadConstraints);
+        PodScheduling.api(pod, c, labels);
         return pod.build();
     }
 
@@ -269,86 +219,6 @@ final class AppDeployment {
         if (value != null) {
             map.put(key, value);
         }
-    }
-
-    private static boolean wantsGpu(MlApiConfig c) {
-        return c.resources().gpu() != null && c.resources().gpu() > 0;
-    }
-
-    /**
-     * The nodes a pod of the API may run on: the scheduling config's selector, tolerations and
-     * required affinity, and with {@code gpu} the GPU nodes' selector and tolerations. The
-     * connection test takes the same without the GPU: it lands where the API's images can be pulled.
-     */
-    static void place(PodSpecArgs.Builder pod, MlApiConfig c, boolean gpu) {
-        Inputs.ifAny(nodeSelector(c, gpu), pod::nodeSelector);
-        Inputs.ifAny(tolerations(c, gpu), pod::tolerations);
-        affinity(c.scheduling()).ifPresent(pod::affinity);
-    }
-
-    private static Map<String, String> nodeSelector(MlApiConfig c, boolean gpu) {
-        Map<String, String> selector = new TreeMap<>(c.scheduling().nodeSelector());
-        if (gpu) {
-            selector.putAll(c.scheduling().gpuNodeSelector());
-        }
-        return selector;
-    }
-
-    private static List<TolerationArgs> tolerations(MlApiConfig c, boolean gpu) {
-        List<MlApiConfig.Toleration> all = new ArrayList<>(c.scheduling().tolerations());
-        if (gpu) {
-            all.addAll(c.scheduling().gpuTolerations());
-        }
-        return all.stream().map(AppDeployment::toleration).toList();
-    }
-
-    private static TolerationArgs toleration(MlApiConfig.Toleration t) {
-        var toleration = TolerationArgs.builder();
-        Optional.ofNullable(t.key()).ifPresent(toleration::key);
-        Optional.ofNullable(t.operator()).ifPresent(toleration::operator);
-        Optional.ofNullable(t.value()).ifPresent(toleration::value);
-        Optional.ofNullable(t.effect()).ifPresent(toleration::effect);
-        Optional.ofNullable(t.tolerationSeconds()).ifPresent(toleration::tolerationSeconds);
-        return toleration.build();
-    }
-
-    private static Optional<AffinityArgs> affinity(MlApiConfig.Scheduling s) {
-        if (s.requiredNodeAffinity().isEmpty()) {
-            return Optional.empty();
-        }
-        var term = NodeSelectorTermArgs.builder().matchExpressions(s.requiredNodeAffinity().stream()
-                .map(r -> NodeSelectorRequirementArgs.builder().key(r.key()).operator(r.operator()).values(r.values() == null ? List.of() : r.values()).build())
-                .toList()).build();
-        return Optional.of(AffinityArgs.builder().nodeAffinity(NodeAffinityArgs.builder()
-                .requiredDuringSchedulingIgnoredDuringExecution(NodeSelectorArgs.builder().nodeSelectorTerms(term).build())
-                .build()).build());
-    }
-
-    /**
-     * Replicas go to different nodes (a hard rule: one node's loss must not take the service down)
-     * and, where the cluster has zones, to different zones (a soft rule: few clusters have a zone per replica).
-     * Both count only nodes the pods may run on (a tainted GPU node the pods do not tolerate would
-     * otherwise be an empty node that no pod can fill, so a rollout's surge pod exceeds the skew)
-     * and only pods of the same revision (pod-template-hash), so old pods being replaced do not
-     * block the new ones.
-     */
-    private static List<TopologySpreadConstraintArgs> spread(MlApiConfig.Scheduling s, AppLabels labels) {
-        List<TopologySpreadConstraintArgs> constraints = new ArrayList<>();
-        if (s.spreadAcrossNodes()) {
-            constraints.add(spreadBy("kubernetes.io/hostname", "DoNotSchedule", labels));
-        }
-        if (s.spreadAcrossZones()) {
-            constraints.add(spreadBy("topology.kubernetes.io/zone", "ScheduleAnyway", labels));
-        }
-        return constraints;
-    }
-
-    private static TopologySpreadConstraintArgs spreadBy(String topologyKey, String whenUnsatisfiable, AppLabels labels) {
-        return TopologySpreadConstraintArgs.builder().maxSkew(1).topologyKey(topologyKey).whenUnsatisfiable(whenUnsatisfiable)
-                .labelSelector(LabelSelectorArgs.builder().matchLabels(labels.selector(AppLabels.INFERENCE)).build())
-                .matchLabelKeys("pod-template-hash")
-                .nodeTaintsPolicy("Honor")
-                .build();
     }
 
     private static VolumeArgs modelCacheVolume(MlApiConfig.ModelCache cache) {

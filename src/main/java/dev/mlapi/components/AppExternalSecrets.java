@@ -3,6 +3,8 @@ package dev.mlapi.components;
 import com.pulumi.core.Output;
 import com.pulumi.resources.Resource;
 import dev.mlapi.config.MlApiConfig;
+import dev.mlapi.config.SecretSource;
+import dev.mlapi.config.SecretsBySource;
 import dev.mlapi.secrets.KubernetesCustomResource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,7 +29,7 @@ final class AppExternalSecrets {
      */
     static Optional<Output<String>> create(AppScope scope, Optional<Resource> store) {
         MlApiConfig c = scope.config();
-        List<MlApiConfig.SecretRef> synced = c.secrets().stream().filter(s -> s.awsSecretsManager() != null).toList();
+        List<SecretsBySource.Sourced<SecretSource.AwsSecret>> synced = c.secretsBySource().aws();
         if (synced.isEmpty()) {
             return Optional.empty();
         }
@@ -35,16 +37,16 @@ final class AppExternalSecrets {
         String target = scope.labels().objectName("aws-secrets");
         String storeName = store.isPresent() ? AppSecretStore.name(scope) : es.clusterStoreName();
         List<Map<String, Object>> data = new ArrayList<>();
-        for (MlApiConfig.SecretRef s : synced) {
+        for (var s : synced) {
             Map<String, Object> remote = new LinkedHashMap<>();
-            remote.put("key", s.awsSecretsManager().secretId());
-            if (s.awsSecretsManager().property() != null) {
-                remote.put("property", s.awsSecretsManager().property());
+            remote.put("key", s.source().secretId());
+            if (s.source().property() != null) {
+                remote.put("property", s.source().property());
             }
-            if (s.awsSecretsManager().versionStage() != null) {
-                remote.put("version", s.awsSecretsManager().versionStage());
+            if (s.source().versionStage() != null) {
+                remote.put("version", s.source().versionStage());
             }
-            data.add(Map.of("secretKey", s.name(), "remoteRef", remote));
+            data.add(Map.of("secretKey", s.secret().name(), "remoteRef", remote));
         }
         Map<String, Object> spec = Map.of(
                 "refreshInterval", es.refreshInterval(),

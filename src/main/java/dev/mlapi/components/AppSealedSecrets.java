@@ -1,7 +1,8 @@
 package dev.mlapi.components;
 
 import com.pulumi.core.Output;
-import dev.mlapi.config.MlApiConfig;
+import dev.mlapi.config.SecretSource;
+import dev.mlapi.config.SecretsBySource;
 import dev.mlapi.secrets.KubernetesCustomResource;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,13 +23,13 @@ final class AppSealedSecrets {
     }
 
     static Optional<Output<String>> create(AppScope scope) {
-        List<MlApiConfig.SecretRef> sealed = scope.config().secrets().stream().filter(s -> s.sealed() != null).toList();
+        List<SecretsBySource.Sourced<SecretSource.Sealed>> sealed = scope.config().secretsBySource().sealed();
         if (sealed.isEmpty()) {
             return Optional.empty();
         }
         String name = objectName(scope.labels());
         Map<String, Object> encrypted = new LinkedHashMap<>();
-        sealed.forEach(s -> encrypted.put(s.name(), s.sealed().encryptedData()));
+        sealed.forEach(s -> encrypted.put(s.secret().name(), s.source().encryptedData()));
         Output<Map<String, Object>> spec = scope.namespace().applyValue(ns -> Map.of(
                 "encryptedData", encrypted,
                 "template", Map.of("type", "Opaque", "metadata", Map.of(

@@ -20,7 +20,7 @@ final class AppSecretStoreAccount {
 
     /** A namespaced SecretStore reads AWS: the stack's secrets come from there and no shared ClusterSecretStore is named. */
     static boolean needed(MlApiConfig c) {
-        return c.secrets().stream().anyMatch(s -> s.awsSecretsManager() != null) && "SecretStore".equals(c.externalSecrets().storeKind());
+        return !c.secretsBySource().aws().isEmpty() && "SecretStore".equals(c.externalSecrets().storeKind());
     }
 
     static String name(AppScope scope) {

@@ -64,8 +64,7 @@ final class ConnectionTest {
                         .volumeMounts(PodSecurity.tmpMount())
                         .build())
                 .volumes(PodSecurity.tmpVolume("1Mi"));
-        // The API's nodes, whose registries and pull secrets it can use; not the GPU nodes: it needs none.
-        AppDeployment.place(pod, c, false);
+        PodScheduling.connectionTest(pod, c);
         Inputs.ifAny(c.image().pullSecrets().stream()
                 .map(s -> LocalObjectReferenceArgs.builder().name(s).build()).toList(), pod::imagePullSecrets);
         return Optional.of(new Job(name, JobArgs.builder()

@@ -35,17 +35,10 @@ public final class MlApi extends ComponentResource {
         AppLabels labels = new AppLabels(c, args.stack());
         AppScope scope = new AppScope(c, labels, AppNamespace.create(c, labels, this), this);
 
-        Optional<Output<String>> awsRole = AppAwsAccess.create(scope, args.awsInitialValues());
-        Optional<Output<String>> storeAccount = AppSecretStoreAccount.create(scope, awsRole);
+        SecretRouting secrets = SecretRouting.create(scope, args);
         Output<String> serviceAccount = AppServiceAccount.create(scope);
         Optional<Output<String>> configMap = AppConfigMap.create(scope);
-        Map<String, Output<String>> secretObjects = new java.util.HashMap<>();
-        AppSecret.create(scope, args.secretValues()).ifPresent(object -> args.secretValues().keySet().forEach(s -> secretObjects.put(s, object)));
-        AppExternalSecrets.create(scope, AppSecretStore.create(scope, storeAccount)).ifPresent(object -> c.secrets().stream()
-                .filter(s -> s.awsSecretsManager() != null).forEach(s -> secretObjects.put(s.name(), object)));
-        AppSealedSecrets.create(scope).ifPresent(object -> c.secrets().stream()
-                .filter(s -> s.sealed() != null).forEach(s -> secretObjects.put(s.name(), object)));
-        Deployment deployment = AppDeployment.create(scope, serviceAccount, configMap, secretObjects);
+        Deployment deployment = AppDeployment.create(scope, serviceAccount, configMap, secrets);
         Service service = AppService.create(scope, deployment);
         AppAutoscaler.create(scope, deployment);
         AppDisruptionBudget.create(scope, deployment);

@@ -20,9 +20,9 @@ public record MlApiArgs(String stack, MlApiConfig config, Map<String, Output<Str
         Objects.requireNonNull(stack, "stack");
         Objects.requireNonNull(config, "config");
         secretValues = Map.copyOf(secretValues);
-        for (MlApiConfig.SecretRef secret : config.secrets()) {
-            if (secret.stackConfig() != null && !secretValues.containsKey(secret.name())) {
-                throw new IllegalArgumentException("no value for secret " + secret.name());
+        for (var secret : config.secretsBySource().stackConfig()) {
+            if (!secretValues.containsKey(secret.secret().name())) {
+                throw new IllegalArgumentException("no value for secret " + secret.secret().name());
             }
         }
     }

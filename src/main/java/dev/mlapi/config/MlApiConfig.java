@@ -1,7 +1,11 @@
 package dev.mlapi.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * The whole {@code mlapi:} config of a stack, after environment defaults are applied.
@@ -51,6 +55,11 @@ public record MlApiConfig(
             resources = new Resources(new Quantities(requests.cpu(), resources.limits().memory(), requests.ephemeralStorage()),
                     resources.limits(), resources.gpu());
         }
+    }
+
+    /** The secrets by source, each with its source typed. */
+    public SecretsBySource secretsBySource() {
+        return SecretsBySource.of(secrets);
     }
 
     /** The namespace to deploy into; {@code create} false means it exists already. */
@@ -105,26 +114,36 @@ public record MlApiConfig(
     public record Shutdown(Integer drainSeconds, Integer gracePeriodSeconds) {}
 
     /**
-     * A credential for the API, from exactly one source: {@code stackConfig}, the encrypted
-     * stack-config key holding it (set with {@code pulumi config set --secret mlapi:<key>});
-     * {@code awsSecretsManager}, an entry the External Secrets Operator syncs; or {@code sealed},
-     * a value the Sealed Secrets controller unseals. It reaches the
-     * container as the environment variable {@code env}, or as the file {@code mountPath}/{@code name}.
+     * A credential for the API, from exactly one {@link SecretSource}. It reaches the container as
+     * the environment variable {@code env}, or as the file {@code mountPath}/{@code name}.
+     * {@code source} is null only in a config that fails validation: an entry that states no
+     * source, or several.
      */
-    public record SecretRef(String name, String env, String mountPath, String stackConfig, AwsSecret awsSecretsManager, Sealed sealed) {}
+    public record SecretRef(String name, String env, String mountPath, SecretSource source) {
+        /** The stack file's form: the source is whichever of stackConfig, awsSecretsManager or sealed the entry states. */
+        @JsonCreator
+        static SecretRef fromStackFile(@JsonProperty("name") String name, @JsonProperty("env") String env,
+                                       @JsonProperty("mountPath") String mountPath, @JsonProperty("stackConfig") String stackConfig,
+                                       @JsonProperty("awsSecretsManager") SecretSource.AwsSecret awsSecretsManager,
+                                       @JsonProperty("sealed") SecretSource.Sealed sealed) {
+            List<SecretSource> stated = Stream.<SecretSource>of(stackConfig == null ? null : new SecretSource.StackConfig(stackConfig), awsSecretsManager, sealed)
+                    .filter(Objects::nonNull).toList();
+            return new SecretRef(name, env, mountPath, stated.size() == 1 ? stated.get(0) : null);
+        }
 
-    /**
-     * A value sealed with the environment's Sealed Secrets certificate ({@code ./mlapi seal}): safe
-     * in git, readable only by the controller in that environment's cluster.
-     */
-    public record Sealed(String encryptedData) {}
-
-    /**
-     * An AWS Secrets Manager entry: its name or ARN, optionally one JSON property and a version
-     * stage. When the stack manages AWS, {@code valueFrom} names the encrypted stack-config key
-     * holding its value (without it, the value is set out of band).
-     */
-    public record AwsSecret(String secretId, String property, String versionStage, String valueFrom) {}
+        /**
+         * The entry as the stack file states it. The connection test's Job is named by a hash of
+         * the config's text ({@code ConnectionTest}), so this text must not follow the Java shape.
+         */
+        @Override
+        public String toString() {
+            String stated = source == null ? "stackConfig=null, awsSecretsManager=null, sealed=null" : source.match(
+                    k -> "stackConfig=" + k.key() + ", awsSecretsManager=null, sealed=null",
+                    aws -> "stackConfig=null, awsSecretsManager=" + aws + ", sealed=null",
+                    sealed -> "stackConfig=null, awsSecretsManager=null, sealed=" + sealed);
+            return "SecretRef[name=" + name + ", env=" + env + ", mountPath=" + mountPath + ", " + stated + "]";
+        }
+    }
 
     /**
      * How the External Secrets Operator reaches AWS: a namespaced SecretStore the stack creates,

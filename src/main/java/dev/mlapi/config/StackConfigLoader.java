@@ -1,16 +1,12 @@
 package dev.mlapi.config;
 
-import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,17 +17,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Constructor;
-import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
-import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -51,7 +41,7 @@ public final class StackConfigLoader {
             .build();
     private static final YAMLMapper YAML = new YAMLMapper();
     private static final RecordComponent[] FIELDS = MlApiConfig.class.getRecordComponents();
-    private static final ObjectNode DEFAULTS = readDefaults();
+    static final ObjectNode DEFAULTS = readDefaults();
 
     static {
         // YAML turns `tag: 1.10` into the number 1.1 and `value: yes` into true; refuse to guess.
@@ -74,8 +64,8 @@ public final class StackConfigLoader {
         ObjectNode merged = defaults.deepCopy();
         merge(merged, stated, MlApiConfig.class);
 
-        findUnknownFields(stack, stated, MlApiConfig.class, "", problems);
-        Set<String> rewritten = findRewrittenText(source, stated, problems);
+        ConfigDiagnostics.findUnknownFields(stack, stated, MlApiConfig.class, "", problems);
+        Set<String> rewritten = ConfigDiagnostics.findRewrittenText(source, stated, problems);
         Object[] values = new Object[FIELDS.length];
         Set<String> unbound = new HashSet<>();
         for (int i = 0; i < FIELDS.length; i++) {
@@ -116,12 +106,12 @@ public final class StackConfigLoader {
             }
             if (source.encryptedKeys().contains(key)) {
                 // Never read: an encrypted value only stays secret when a secrets entry reads it as one.
-                unconsumedSecrets(source, key).forEach(problems::add);
+                SecretRules.unconsumedSecrets(source, key).forEach(problems::add);
                 continue;
             }
             Optional<RecordComponent> field = Arrays.stream(FIELDS).filter(f -> f.getName().equals(key)).findFirst();
             if (field.isEmpty()) {
-                problems.add(unknownKey(source.stack(), "", key, fieldNames(MlApiConfig.class)));
+                problems.add(ConfigDiagnostics.unknownKey(source.stack(), "", key, ConfigDiagnostics.fieldNames(MlApiConfig.class)));
                 continue;
             }
             String raw = source.get(key).orElse("");
@@ -135,45 +125,10 @@ public final class StackConfigLoader {
                     stated.set(key, node);
                 }
             } catch (JsonProcessingException e) {
-                problems.add(new ConfigProblem(source.stack(), key, "is not valid YAML: " + e.getOriginalMessage(), exampleFor(key)));
+                problems.add(new ConfigProblem(source.stack(), key, "is not valid YAML: " + e.getOriginalMessage(), ConfigDiagnostics.exampleFor(key)));
             }
         }
         return stated;
-    }
-
-    /**
-     * The encrypted values of a key that no secrets entry reads: each would reach the program
-     * as plain text, and from there the Deployment, the state and the preview diff.
-     */
-    private static List<ConfigProblem> unconsumedSecrets(ConfigSource source, String key) {
-        String stack = source.stack();
-        if (Arrays.stream(FIELDS).noneMatch(f -> f.getName().equals(key))) {
-            return List.of(new ConfigProblem(stack, key, "is encrypted, but no mlapi:secrets entry names it, so no secret would use it",
-                    secretEntry(envName(key), key)));
-        }
-        String problem = "is encrypted, but mlapi:" + key + " is an ordinary setting, read in plain text into the Deployment, the state and"
-                + " the preview diff; only an mlapi:secrets entry keeps a value secret";
-        List<String> nested = source.encryptedValues().stream().filter(p -> p.startsWith(key + ".") || p.startsWith(key + "[")).sorted().toList();
-        if (nested.isEmpty()) {
-            // The whole setting is encrypted: it goes back to plain text, its credentials into secrets.
-            return List.of(new ConfigProblem(stack, key, problem, "pulumi config rm mlapi:" + key + " --stack " + stack + ", state it in plain text in Pulumi."
-                    + stack + ".yaml, and each credential in it as an entry: " + secretEntry("MODEL_REGISTRY_TOKEN", "modelRegistryToken")));
-        }
-        return nested.stream().map(path -> {
-            String variable = envName(path.substring(path.lastIndexOf('.') + 1).replaceAll("\\[\\d+]$", ""));
-            String stackConfig = ConfigValidator.camel(variable);
-            return new ConfigProblem(stack, path, problem, secretEntry(variable, stackConfig) + " and " + ConfigValidator.setSecret(stackConfig, stack)
-                    + ", then pulumi config rm --path mlapi:" + path + " --stack " + stack);
-        }).toList();
-    }
-
-    private static String secretEntry(String variable, String stackConfig) {
-        return "mlapi:secrets: [{name: " + variable.toLowerCase().replace('_', '-') + ", env: " + variable + ", stackConfig: " + stackConfig + "}]";
-    }
-
-    /** MODEL_REGISTRY_TOKEN for modelRegistryToken. */
-    private static String envName(String key) {
-        return key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase().replaceAll("[^A-Z0-9_]", "_");
     }
 
     /** The keys that mlapi:secrets names as holding secret values. */
@@ -215,192 +170,10 @@ public final class StackConfigLoader {
         JavaType type = BINDER.getTypeFactory().constructType(field.getGenericType());
         try {
             return BINDER.treeToValue(node, type);
-        } catch (InputCoercionException e) {
-            problems.add(new ConfigProblem(stack, field.getName(), "has a number too large for it: "
-                    + e.getOriginalMessage().replaceAll(" \\([-\\d]+ - [-\\d]+\\)$", ""), exampleFor(field.getName())));
-            return null;
         } catch (JsonProcessingException e) {
-            String path = field.getName() + pathOf(e);
-            JsonNode given = valueAt(node, e);
-            if (given != null && given.isValueNode() && !given.isTextual() && e instanceof MismatchedInputException m
-                    && m.getTargetType() == String.class) {
-                problems.add(new ConfigProblem(stack, path, "YAML reads " + given.asText() + " as a "
-                        + (given.isBoolean() ? "true/false value" : "number") + ", not as text; put it in quotes",
-                        "mlapi:" + path + ": \"" + given.asText() + "\""));
-            } else {
-                problems.add(new ConfigProblem(stack, path, "expected " + describe(e) + ", got "
-                        + (given == null ? "something else" : given.isContainerNode() ? given.getNodeType().toString().toLowerCase() : "'" + given.asText() + "'"),
-                        exampleFor(path)));
-            }
+            problems.add(ConfigDiagnostics.bindProblem(stack, field.getName(), node, e));
             return null;
         }
-    }
-
-    private static JsonNode valueAt(JsonNode node, JsonProcessingException e) {
-        if (!(e instanceof JsonMappingException mapping)) {
-            return null;
-        }
-        for (JsonMappingException.Reference ref : mapping.getPath()) {
-            node = ref.getFieldName() != null ? node.path(ref.getFieldName()) : node.path(ref.getIndex());
-        }
-        return node.isMissingNode() ? null : node;
-    }
-
-    private static String pathOf(JsonProcessingException e) {
-        if (!(e instanceof JsonMappingException mapping)) {
-            return "";
-        }
-        StringBuilder path = new StringBuilder();
-        for (JsonMappingException.Reference ref : mapping.getPath()) {
-            if (ref.getFieldName() != null) {
-                path.append('.').append(ref.getFieldName());
-            } else if (ref.getIndex() >= 0) {
-                path.append('[').append(ref.getIndex()).append(']');
-            }
-        }
-        return path.toString();
-    }
-
-    private static String describe(JsonProcessingException e) {
-        Class<?> target = e instanceof MismatchedInputException m ? m.getTargetType() : null;
-        if (target == Integer.class || target == int.class) {
-            return "a whole number";
-        }
-        if (target == Boolean.class || target == boolean.class) {
-            return "true or false";
-        }
-        if (target != null && List.class.isAssignableFrom(target)) {
-            return "a list";
-        }
-        if (target != null && (Map.class.isAssignableFrom(target) || target.isRecord())) {
-            return "a map of settings";
-        }
-        if (target == String.class || target == Environment.class) {
-            return "text";
-        }
-        return "a value of another type";
-    }
-
-    /** A stack-file example for a key, taken from the defaults where they have one. */
-    private static String exampleFor(String path) {
-        return defaultExample(path).orElse("see the config reference in README.md for mlapi:" + path.split("[.\\[]")[0]);
-    }
-
-    private static Optional<String> defaultExample(String path) {
-        String[] parts = path.replaceAll("\\[\\d+]", "").split("\\.");
-        for (String section : List.of("all", "production")) {
-            JsonNode node = DEFAULTS.get(section);
-            for (String part : parts) {
-                node = node == null ? null : node.get(part);
-            }
-            if (node != null && node.isValueNode()) {
-                return Optional.of("mlapi:" + path + ": " + node.asText());
-            }
-            if (node != null && node.isObject() && node.fields().hasNext() && node.fields().next().getValue().isValueNode()) {
-                var first = node.fields().next();
-                return Optional.of("mlapi:" + path + "." + first.getKey() + ": " + first.getValue().asText());
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static void findUnknownFields(String stack, JsonNode node, Type type, String path, List<ConfigProblem> problems) {
-        Class<?> raw = rawClass(type);
-        if (raw.isRecord() && node.isObject()) {
-            Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-            while (fields.hasNext()) {
-                Map.Entry<String, JsonNode> entry = fields.next();
-                Optional<RecordComponent> component = Arrays.stream(raw.getRecordComponents())
-                        .filter(c -> c.getName().equals(entry.getKey())).findFirst();
-                if (component.isEmpty()) {
-                    problems.add(unknownKey(stack, path, entry.getKey(), fieldNames(raw)));
-                } else {
-                    findUnknownFields(stack, entry.getValue(), component.get().getGenericType(), join(path, entry.getKey()), problems);
-                }
-            }
-        } else if (Map.class.isAssignableFrom(raw) && node.isObject() && type instanceof ParameterizedType p) {
-            node.fields().forEachRemaining(e -> findUnknownFields(stack, e.getValue(), p.getActualTypeArguments()[1], join(path, e.getKey()), problems));
-        } else if (List.class.isAssignableFrom(raw) && node.isArray() && type instanceof ParameterizedType p) {
-            for (int i = 0; i < node.size(); i++) {
-                findUnknownFields(stack, node.get(i), p.getActualTypeArguments()[0], path + "[" + i + "]", problems);
-            }
-        }
-    }
-
-    /** Text that YAML turned into a number or a time, so the program would get other text than was written. */
-    private static Set<String> findRewrittenText(ConfigSource source, ObjectNode stated, List<ConfigProblem> problems) {
-        Set<String> reported = new HashSet<>();
-        source.rewritten().forEach((pointer, written) -> {
-            Type type = MlApiConfig.class;
-            StringBuilder path = new StringBuilder();
-            for (JsonPointer at = JsonPointer.compile(pointer); type != null && !at.matches(); at = at.tail()) {
-                Class<?> raw = rawClass(type);
-                Type[] arguments = type instanceof ParameterizedType p ? p.getActualTypeArguments() : new Type[0];
-                String segment = at.getMatchingProperty();
-                if (raw.isRecord()) {
-                    type = Arrays.stream(raw.getRecordComponents()).filter(c -> c.getName().equals(segment))
-                            .map(RecordComponent::getGenericType).findFirst().orElse(null);
-                    path.append(path.length() == 0 ? "" : ".").append(segment);
-                } else if (Map.class.isAssignableFrom(raw)) {
-                    type = arguments[1];
-                    path.append('.').append(segment);
-                } else if (List.class.isAssignableFrom(raw)) {
-                    type = arguments[0];
-                    path.append('[').append(segment).append(']');
-                } else {
-                    type = null;
-                }
-            }
-            String key = path.toString();
-            if ((type == String.class || type == Environment.class) && problems.stream().noneMatch(p -> p.key().equals(key))) {
-                reported.add(key);
-                problems.add(new ConfigProblem(source.stack(), key, "YAML reads " + written + " as " + stated.at(pointer).asText()
-                        + ", not as the text written; put it in quotes", "mlapi:" + key + ": \"" + written + "\""));
-            }
-        });
-        return reported;
-    }
-
-    private static ConfigProblem unknownKey(String stack, String path, String key, Collection<String> known) {
-        String full = join(path, key);
-        Optional<String> close = known.stream()
-                .filter(k -> k.equalsIgnoreCase(key) || editDistance(k.toLowerCase(), key.toLowerCase()) <= Math.max(2, key.length() / 4))
-                .min(Comparator.comparingInt(k -> editDistance(k.toLowerCase(), key.toLowerCase())));
-        String problem = "is not a known setting" + close.map(c -> "; did you mean '" + join(path, c) + "'?").orElse("");
-        String example = close.map(c -> defaultExample(join(path, c)).orElse("mlapi:" + join(path, c)))
-                .orElse("one of " + String.join(", ", known));
-        return new ConfigProblem(stack, full, problem, example);
-    }
-
-    static int editDistance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
-    }
-
-    private static List<String> fieldNames(Class<?> record) {
-        return Arrays.stream(record.getRecordComponents()).map(RecordComponent::getName).toList();
-    }
-
-    private static String join(String path, String key) {
-        return path.isEmpty() ? key : path + "." + key;
-    }
-
-    private static Class<?> rawClass(Type type) {
-        return type instanceof ParameterizedType p ? (Class<?>) p.getRawType() : (Class<?>) type;
     }
 
     /**

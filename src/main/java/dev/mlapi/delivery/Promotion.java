@@ -6,11 +6,12 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.mlapi.config.MlApiConfig;
 import dev.mlapi.config.StackConfigLoader;
 import dev.mlapi.config.StackFile;
+import dev.mlapi.config.StackFileEditor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,7 +22,6 @@ import java.util.regex.Pattern;
  */
 public final class Promotion {
     private static final Pattern DIGEST_REFERENCE = Pattern.compile("^(.+)@(sha256:[0-9a-f]{64})$");
-    private static final Pattern KEY_LINE = Pattern.compile("^(\\s*)([A-Za-z0-9_:.-]+):(.*)$");
     private static final YAMLMapper YAML = new YAMLMapper();
 
     private Promotion() {}
@@ -78,57 +78,14 @@ public final class Promotion {
 
     /** The file with the image block's tag removed and its digest set. */
     private static String withDigest(String text, String digest, String stack) {
-        List<String> lines = new ArrayList<>(text.lines().toList());
-        int start = -1;
-        for (int i = 0; i < lines.size(); i++) {
-            Matcher m = KEY_LINE.matcher(lines.get(i));
-            if (m.matches() && m.group(2).equals("mlapi:image")) {
-                if (!m.group(3).replaceAll("#.*", "").isBlank()) {
-                    throw new PromotionException("Pulumi." + stack + ".yaml writes mlapi:image on one line; write it as a block to promote into it");
-                }
-                start = i;
-            }
+        try {
+            return StackFileEditor.withFields(text, "image", Map.of("digest", digest), Set.of("tag"), "repository");
+        } catch (StackFileEditor.NotEditable e) {
+            throw new PromotionException("Pulumi." + stack + ".yaml " + switch (e.refusal()) {
+                case NO_BLOCK -> "has no mlapi:image block";
+                case ONE_LINE -> "writes mlapi:image on one line; write it as a block to promote into it";
+                case NO_ANCHOR -> "has no mlapi:image.repository";
+            });
         }
-        if (start < 0) {
-            throw new PromotionException("Pulumi." + stack + ".yaml has no mlapi:image block");
-        }
-        int parentIndent = indent(lines.get(start));
-        int childIndent = -1;
-        int digestLine = -1;
-        int repositoryLine = -1;
-        int end = start + 1;
-        for (; end < lines.size(); end++) {
-            String line = lines.get(end);
-            if (line.isBlank() || line.trim().startsWith("#")) {
-                continue;
-            }
-            if (indent(line) <= parentIndent) {
-                break;
-            }
-            Matcher m = KEY_LINE.matcher(line);
-            if (m.matches() && (childIndent < 0 || indent(line) == childIndent)) {
-                childIndent = indent(line);
-                switch (m.group(2)) {
-                    case "tag" -> lines.set(end, null);
-                    case "digest" -> digestLine = end;
-                    case "repository" -> repositoryLine = end;
-                    default -> { }
-                }
-            }
-        }
-        if (repositoryLine < 0) {
-            throw new PromotionException("Pulumi." + stack + ".yaml has no mlapi:image.repository");
-        }
-        String digestEntry = " ".repeat(childIndent) + "digest: " + digest;
-        if (digestLine >= 0) {
-            lines.set(digestLine, digestEntry);
-        } else {
-            lines.add(repositoryLine + 1, digestEntry);
-        }
-        return String.join("\n", lines.stream().filter(l -> l != null).toList()) + "\n";
-    }
-
-    private static int indent(String line) {
-        return line.length() - line.stripLeading().length();
     }
 }

@@ -9,6 +9,7 @@ import dev.mlapi.config.Environment;
 import dev.mlapi.config.MlApiConfig;
 import dev.mlapi.config.StackConfigLoader;
 import dev.mlapi.config.StackFile;
+import dev.mlapi.config.StackFileEditor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -30,26 +30,26 @@ import java.util.Map;
  *       the run then applies the change again.</li>
  * </ul>
  */
-final class PendingOperations {
+public final class PendingOperations {
     private static final String AUTONAMED = "pulumi.com/autonamed";
 
-    enum Verb { UP, REFRESH, DESTROY }
+    public enum Verb { UP, REFRESH, DESTROY }
 
     /**
      * The refresh to run (empty flags: nothing was in flight), the objects to delete first if they
      * exist, the objects an up takes over (whose killed run's field manager goes after it), and a
      * line per operation for the user.
      */
-    record Plan(List<String> refreshFlags, List<Map<String, Object>> deletions, List<Map<String, Object>> adoptions,
+    public record Plan(List<String> refreshFlags, List<Map<String, Object>> deletions, List<Map<String, Object>> adoptions,
                 List<String> report) {
-        boolean nothingToDo() {
+        public boolean nothingToDo() {
             return report.isEmpty();
         }
     }
 
     private PendingOperations() {}
 
-    static Plan plan(JsonNode export, Verb verb) {
+    public static Plan plan(JsonNode export, Verb verb) {
         List<String> report = new ArrayList<>();
         List<Map<String, Object>> deletions = new ArrayList<>();
         List<Map<String, Object>> adoptions = new ArrayList<>();

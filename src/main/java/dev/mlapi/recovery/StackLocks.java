@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * only when it is proven stale: taken on this machine by a process that is gone, or whose pid
  * now belongs to another program or to a process started after the lock was taken.
  */
-final class StackLocks {
+public final class StackLocks {
     /** A file the backend writes through a temporary next to it (fileblob's no_tmp_dir); a kill can leave one half written. */
     private static final String PARTIAL_WRITE = ".tmp";
     /** The sidecar that fileblob keeps beside each file. */
@@ -35,14 +35,14 @@ final class StackLocks {
     private static final Duration ABANDONED_WRITE = Duration.ofMinutes(1);
     private static final JsonMapper JSON = new JsonMapper();
 
-    enum State { HELD, STALE, ELSEWHERE, UNREADABLE }
+    public enum State { HELD, STALE, ELSEWHERE, UNREADABLE }
 
-    record Finding(Path file, State state, String description) {}
+    public record Finding(Path file, State state, String description) {}
 
     /** What this machine knows about a pid: its executable's file name and start time, when it can read them. */
-    record ProcessInfo(Optional<String> executable, Optional<Instant> start) {}
+    public record ProcessInfo(Optional<String> executable, Optional<Instant> start) {}
 
-    interface Processes {
+    public interface Processes {
         /** Empty when no live process has the pid (a zombie counts as gone). */
         Optional<ProcessInfo> find(long pid);
     }
@@ -51,19 +51,19 @@ final class StackLocks {
     private final String hostname;
     private final Instant now;
 
-    StackLocks(Processes processes, String hostname, Instant now) {
+    public StackLocks(Processes processes, String hostname, Instant now) {
         this.processes = processes;
         this.hostname = hostname;
         this.now = now;
     }
 
     /** The folders the pinned backend keeps a stack's locks in: project-scoped (meta.yaml version 1) and the legacy layout. */
-    static List<Path> lockDirs(Path backend, String project, String stack) {
+    public static List<Path> lockDirs(Path backend, String project, String stack) {
         Path locks = backend.resolve(".pulumi").resolve("locks");
         return List.of(locks.resolve("organization").resolve(project).resolve(stack), locks.resolve(stack));
     }
 
-    List<Finding> inspect(List<Path> dirs) {
+    public List<Finding> inspect(List<Path> dirs) {
         List<Finding> findings = new ArrayList<>();
         for (Path dir : dirs) {
             if (!Files.isDirectory(dir)) {
@@ -129,7 +129,7 @@ final class StackLocks {
     }
 
     /** Deletes a stale lock with its sidecar, as the backend's own unlock does. */
-    static void clear(Finding finding) {
+    public static void clear(Finding finding) {
         try {
             Files.deleteIfExists(finding.file());
             Files.deleteIfExists(finding.file().resolveSibling(finding.file().getFileName() + ATTRS));
@@ -139,7 +139,7 @@ final class StackLocks {
     }
 
     /** This machine's processes, as /proc shows them. */
-    static Processes local() {
+    public static Processes local() {
         return pid -> {
             if (isZombie(pid)) {
                 return Optional.empty();
@@ -160,7 +160,7 @@ final class StackLocks {
     }
 
     /** The name Go's os.Hostname gives on Linux, which the CLI writes into its locks. */
-    static String localHostname() {
+    public static String localHostname() {
         try {
             return Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
         } catch (IOException e) {

@@ -22,9 +22,9 @@ public final class SecretValues {
     /** The first values of the AWS secrets the stack creates, by secret name. */
     public static Map<String, Output<String>> awsInitialValues(Context ctx, MlApiConfig config) {
         Map<String, Output<String>> values = new LinkedHashMap<>();
-        for (MlApiConfig.SecretRef secret : config.secrets()) {
-            if (secret.awsSecretsManager() != null && secret.awsSecretsManager().valueFrom() != null) {
-                values.put(secret.name(), ctx.config("mlapi").requireSecret(secret.awsSecretsManager().valueFrom()));
+        for (var secret : config.secretsBySource().aws()) {
+            if (secret.source().valueFrom() != null) {
+                values.put(secret.secret().name(), ctx.config("mlapi").requireSecret(secret.source().valueFrom()));
             }
         }
         return values;
@@ -33,11 +33,9 @@ public final class SecretValues {
     public static Map<String, Output<String>> of(Context ctx, MlApiConfig config) {
         boolean rendering = ctx.config("kubernetes").get("renderYamlToDirectory").isPresent();
         Map<String, Output<String>> values = new LinkedHashMap<>();
-        for (MlApiConfig.SecretRef secret : config.secrets()) {
-            if (secret.stackConfig() == null) {
-                continue; // synced in the cluster by the External Secrets Operator
-            }
-            values.put(secret.name(), rendering ? Output.ofSecret(NOT_RENDERED) : ctx.config("mlapi").requireSecret(secret.stackConfig()));
+        // Only stack-config values pass through the program: the operators fill the other Secrets in the cluster.
+        for (var secret : config.secretsBySource().stackConfig()) {
+            values.put(secret.secret().name(), rendering ? Output.ofSecret(NOT_RENDERED) : ctx.config("mlapi").requireSecret(secret.source().key()));
         }
         return values;
     }

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mlapi.ProgramUnderMocks;
+import dev.mlapi.cli.ValidateCommand;
 import dev.mlapi.config.Environment;
-import dev.mlapi.config.ValidateCommand;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

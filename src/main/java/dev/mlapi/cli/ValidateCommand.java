@@ -1,5 +1,10 @@
-package dev.mlapi.config;
+package dev.mlapi.cli;
 
+import dev.mlapi.App;
+import dev.mlapi.config.InvalidConfigException;
+import dev.mlapi.config.MlApiConfig;
+import dev.mlapi.config.StackConfigLoader;
+import dev.mlapi.config.StackFile;
 import dev.mlapi.policy.PolicyChecks;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,7 +36,7 @@ public final class ValidateCommand {
         }
         try {
             MlApiConfig config = StackConfigLoader.load(StackFile.read(projectDir, stack).source(ciphertext -> "encrypted"));
-            List<String> violations = PolicyChecks.onDeclaredResources(projectDir, stack);
+            List<String> violations = PolicyChecks.onDeclaredResources(projectDir, stack, App.program(projectDir));
             violations.forEach(v -> System.err.println("restricted Pod Security: " + v));
             if (!violations.isEmpty()) {
                 return 1;

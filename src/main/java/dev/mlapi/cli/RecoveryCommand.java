@@ -1,7 +1,9 @@
-package dev.mlapi.recovery;
+package dev.mlapi.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.mlapi.recovery.PendingOperations;
+import dev.mlapi.recovery.StackLocks;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -1,9 +1,12 @@
-package dev.mlapi.delivery;
+package dev.mlapi.cli;
 
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mlapi.config.Environment;
 import dev.mlapi.config.InvalidConfigException;
+import dev.mlapi.delivery.AffectedStacks;
+import dev.mlapi.delivery.BranchPolicy;
+import dev.mlapi.delivery.Promotion;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -30,7 +33,7 @@ public final class DeliveryCommand {
         System.exit(run(List.of(args), Path.of("")));
     }
 
-    static int run(List<String> args, Path projectDir) throws IOException {
+    public static int run(List<String> args, Path projectDir) throws IOException {
         if (args.isEmpty()) {
             return usage();
         }

@@ -1,7 +1,7 @@
-package dev.mlapi.migrate;
+package dev.mlapi.cli;
 
 import dev.mlapi.config.Environment;
-import dev.mlapi.config.ValidateCommand;
+import dev.mlapi.migrate.HelmValuesImport;
 import java.io.IOException;
 import java.nio.file.Path;
 

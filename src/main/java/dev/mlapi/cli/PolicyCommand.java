@@ -1,7 +1,8 @@
-package dev.mlapi.policy;
+package dev.mlapi.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.mlapi.policy.RestrictedPodSecurity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

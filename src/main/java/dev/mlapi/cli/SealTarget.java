@@ -1,4 +1,4 @@
-package dev.mlapi.secrets;
+package dev.mlapi.cli;
 
 import dev.mlapi.components.MlApi;
 import dev.mlapi.config.InvalidConfigException;

@@ -1,0 +1,107 @@
+package dev.mlapi.components;
+
+import com.pulumi.kubernetes.core.v1.inputs.AffinityArgs;
+import com.pulumi.kubernetes.core.v1.inputs.NodeAffinityArgs;
+import com.pulumi.kubernetes.core.v1.inputs.NodeSelectorArgs;
+import com.pulumi.kubernetes.core.v1.inputs.NodeSelectorRequirementArgs;
+import com.pulumi.kubernetes.core.v1.inputs.NodeSelectorTermArgs;
+import com.pulumi.kubernetes.core.v1.inputs.PodSpecArgs;
+import com.pulumi.kubernetes.core.v1.inputs.TolerationArgs;
+import com.pulumi.kubernetes.core.v1.inputs.TopologySpreadConstraintArgs;
+import com.pulumi.kubernetes.meta.v1.inputs.LabelSelectorArgs;
+import dev.mlapi.config.MlApiConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Where the pods of the API may run: the scheduling config's selector, tolerations and required
+ * affinity, the GPU nodes when the API asks for a GPU, and spreading across nodes and zones.
+ */
+final class PodScheduling {
+    private PodScheduling() {}
+
+    /** The API's pods: on GPU nodes when they need one, spread as the config says. */
+    static void api(PodSpecArgs.Builder pod, MlApiConfig c, AppLabels labels) {
+        place(pod, c, c.resources().gpu() != null && c.resources().gpu() > 0);
+        Inputs.ifAny(spread(c.scheduling(), labels), pod::topologySpreadConstraints);
+    }
+
+    /** The connection test: the API's nodes, whose registries and pull secrets it can use; not the GPU nodes: it needs none. */
+    static void connectionTest(PodSpecArgs.Builder pod, MlApiConfig c) {
+        place(pod, c, false);
+    }
+
+    private static void place(PodSpecArgs.Builder pod, MlApiConfig c, boolean gpu) {
+        Inputs.ifAny(nodeSelector(c, gpu), pod::nodeSelector);
+        Inputs.ifAny(tolerations(c, gpu), pod::tolerations);
+        affinity(c.scheduling()).ifPresent(pod::affinity);
+    }
+
+    private static Map<String, String> nodeSelector(MlApiConfig c, boolean gpu) {
+        Map<String, String> selector = new TreeMap<>(c.scheduling().nodeSelector());
+        if (gpu) {
+            selector.putAll(c.scheduling().gpuNodeSelector());
+        }
+        return selector;
+    }
+
+    private static List<TolerationArgs> tolerations(MlApiConfig c, boolean gpu) {
+        List<MlApiConfig.Toleration> all = new ArrayList<>(c.scheduling().tolerations());
+        if (gpu) {
+            all.addAll(c.scheduling().gpuTolerations());
+        }
+        return all.stream().map(PodScheduling::toleration).toList();
+    }
+
+    private static TolerationArgs toleration(MlApiConfig.Toleration t) {
+        var toleration = TolerationArgs.builder();
+        Optional.ofNullable(t.key()).ifPresent(toleration::key);
+        Optional.ofNullable(t.operator()).ifPresent(toleration::operator);
+        Optional.ofNullable(t.value()).ifPresent(toleration::value);
+        Optional.ofNullable(t.effect()).ifPresent(toleration::effect);
+        Optional.ofNullable(t.tolerationSeconds()).ifPresent(toleration::tolerationSeconds);
+        return toleration.build();
+    }
+
+    private static Optional<AffinityArgs> affinity(MlApiConfig.Scheduling s) {
+        if (s.requiredNodeAffinity().isEmpty()) {
+            return Optional.empty();
+        }
+        var term = NodeSelectorTermArgs.builder().matchExpressions(s.requiredNodeAffinity().stream()
+                .map(r -> NodeSelectorRequirementArgs.builder().key(r.key()).operator(r.operator()).values(r.values() == null ? List.of() : r.values()).build())
+                .toList()).build();
+        return Optional.of(AffinityArgs.builder().nodeAffinity(NodeAffinityArgs.builder()
+                .requiredDuringSchedulingIgnoredDuringExecution(NodeSelectorArgs.builder().nodeSelectorTerms(term).build())
+                .build()).build());
+    }
+
+    /**
+     * Replicas go to different nodes (a hard rule: one node's loss must not take the service down)
+     * and, where the cluster has zones, to different zones (a soft rule: few clusters have a zone per replica).
+     * Both count only nodes the pods may run on (a tainted GPU node the pods do not tolerate would
+     * otherwise be an empty node that no pod can fill, so a rollout's surge pod exceeds the skew)
+     * and only pods of the same revision (pod-template-hash), so old pods being replaced do not
+     * block the new ones.
+     */
+    private static List<TopologySpreadConstraintArgs> spread(MlApiConfig.Scheduling s, AppLabels labels) {
+        List<TopologySpreadConstraintArgs> constraints = new ArrayList<>();
+        if (s.spreadAcrossNodes()) {
+            constraints.add(spreadBy("kubernetes.io/hostname", "DoNotSchedule", labels));
+        }
+        if (s.spreadAcrossZones()) {
+            constraints.add(spreadBy("topology.kubernetes.io/zone", "ScheduleAnyway", labels));
+        }
+        return constraints;
+    }
+
+    private static TopologySpreadConstraintArgs spreadBy(String topologyKey, String whenUnsatisfiable, AppLabels labels) {
+        return TopologySpreadConstraintArgs.builder().maxSkew(1).topologyKey(topologyKey).whenUnsatisfiable(whenUnsatisfiable)
+                .labelSelector(LabelSelectorArgs.builder().matchLabels(labels.selector(AppLabels.INFERENCE)).build())
+                .matchLabelKeys("pod-template-hash")
+                .nodeTaintsPolicy("Honor")
+                .build();
+    }
+}
