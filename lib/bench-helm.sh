@@ -22,6 +22,7 @@ bench_helm() { # runs
   export HELM_CACHE_HOME=$helm_dir/helm/cache HELM_CONFIG_HOME=$helm_dir/helm/config HELM_DATA_HOME=$helm_dir/helm/data
   bench_helm_images
   bench_helm_stack chart-dev dev "$helm_chart/environment/dev/value-dev.yaml" mlapi:namespace.name "$ours_namespace"
+  bench_helm_scale_stack
   local -a template=() render=() install=() change=() nothing=()
   for ((i = 0; i < runs; i++)); do
     template+=("$(bench_seconds bench_helm_template)")
@@ -39,7 +40,6 @@ bench_helm() { # runs
   bench_helm_pair "first install, deployed and verified" "${install[@]}"
   bench_helm_pair "one image change, deployed and verified" "${change[@]}"
   bench_helm_pair "nothing to change, deployed and verified" "${nothing[@]}"
-  bench_helm_scale_stack
   for apis in 10 100; do
     bench_helm_row "$apis releases / $apis ML APIs, first install (simulated nodes)" \
       "$(bench_seconds bench_helm_releases "$apis")" "$(bench_seconds bench_helm_scale_up "$apis")"

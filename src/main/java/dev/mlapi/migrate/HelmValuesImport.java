@@ -165,8 +165,10 @@ public final class HelmValuesImport {
      */
     private void probe(String key, JsonNode probe, String... paths) {
         probe.fields().forEachRemaining(e -> {
-            if (!e.getKey().equals("httpGet")) {
+            if (e.getKey().endsWith("Seconds") || e.getKey().endsWith("Threshold")) {
                 unmapped(key + "." + e.getKey() + " (probe timing derives from probes.modelLoadTimeoutSeconds)", e.getValue());
+            } else if (!e.getKey().equals("httpGet")) {
+                unmapped(key + "." + e.getKey() + " (probes here are HTTP GETs of a path)", e.getValue());
             }
         });
         probe.path("httpGet").fields().forEachRemaining(e -> {
