@@ -59,6 +59,7 @@ bench_main() {
   start=$(bench_median "$runs" bench_pod_start "$image")
   bench_row "reference API image build, nothing changed" "$rebuild" "$rebuild" "itself"
   bench_row "real pod start, image on the node (created to Ready)" "$start" "$start" "itself"
+  source lib/bench-helm.sh && bench_helm "$runs"
   cluster_down >/dev/null 2>&1
 }
 

@@ -33,6 +33,7 @@ public final class HelmValuesImport {
             .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
             .build();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final int PRIVILEGED_PORTS = 1024;
 
     /** What an import wrote and what it could not place. */
     public record Result(Map<String, JsonNode> written, List<String> unmapped) {}
@@ -46,8 +47,10 @@ public final class HelmValuesImport {
         JsonNode values = YAML.readTree(valuesFile.toFile());
         HelmValuesImport mapping = new HelmValuesImport();
         mapping.map(values == null ? NODES.objectNode() : values);
-        if (mapping.config.has("autoscaling") && !mapping.config.path("autoscaling").path("enabled").asBoolean(false)) {
-            // Bounds of an autoscaler that is off mean nothing; do not carry them over.
+        boolean autoscaled = mapping.config.path("autoscaling").path("enabled").asBoolean(false);
+        if (!autoscaled && (mapping.config.has("autoscaling") || mapping.config.has("replicas"))) {
+            // The chart runs replicaCount pods unless its autoscaler is on (a chart without one has none
+            // to turn on), where production's default autoscales. Bounds of an autoscaler that is off mean nothing.
             mapping.config.set("autoscaling", NODES.objectNode().put("enabled", false));
         }
         if (mapping.config.path("autoscaling").path("enabled").asBoolean(false) && mapping.config.has("replicas")) {
@@ -65,8 +68,20 @@ public final class HelmValuesImport {
         Map<String, JsonNode> written = mapping.withoutDefaults(StackConfigLoader.defaultsFor(environment), environment, stack);
         Path file = StackFile.path(projectDir, stack);
         String before = Files.exists(file) ? Files.readString(file) : "";
+        JsonNode stated = before.isBlank() ? NODES.missingNode() : YAML.readTree(before).path("config");
+        written.replaceAll((key, value) -> keepingFieldsOf(stated.path("mlapi:" + key), value));
         Files.writeString(file, StackFileEditor.withKeys(before, written, YAML));
         return new Result(written, List.copyOf(mapping.unmapped));
+    }
+
+    /** A map the import writes keeps the fields of the file's map that the values file has no say in (probes.modelLoadTimeoutSeconds, say). */
+    private static JsonNode keepingFieldsOf(JsonNode stated, JsonNode imported) {
+        if (!stated.isObject() || !imported.isObject() || stated.has("secure")) {
+            return imported;
+        }
+        ObjectNode merged = stated.deepCopy();
+        imported.fields().forEachRemaining(f -> merged.set(f.getKey(), keepingFieldsOf(stated.path(f.getKey()), f.getValue())));
+        return merged;
     }
 
     private void map(JsonNode v) {
@@ -84,7 +99,16 @@ public final class HelmValuesImport {
                 case "imagePullSecrets" -> value.forEach(s -> group("image").withArray("pullSecrets").add(s.path("name").asText(s.asText())));
                 case "replicaCount" -> config.set("replicas", value);
                 case "resources" -> resources(value);
-                case "service" -> copy(value, "service", Map.of("type", "type", "port", "port"));
+                case "service" -> {
+                    copy(value, "service", Map.of("type", "type", "port", "port"));
+                    // The chart's container listens on the Service's port: containerPort: {{ .Values.service.port }}.
+                    if (value.path("port").asInt(0) >= PRIVILEGED_PORTS) {
+                        config.set("port", value.get("port"));
+                    } else if (value.hasNonNull("port")) {
+                        unmapped.add("service.port as the container's port (" + value.get("port").asText()
+                                + " is below 1024, which a non-root container cannot bind: set mlapi:port to the port the image listens on)");
+                    }
+                }
                 case "serviceAccount" -> copy(value, "serviceAccount", Map.of("create", "create", "name", "name", "annotations", "annotations", "automount", "automountToken"));
                 case "podAnnotations", "podLabels" -> nonEmpty(e.getKey(), value);
                 case "podSecurityContext", "securityContext" -> securityContext(e.getKey(), value);
@@ -94,6 +118,8 @@ public final class HelmValuesImport {
                 case "autoscaling" -> copy(value, "autoscaling", Map.of("enabled", "enabled", "minReplicas", "minReplicas", "maxReplicas", "maxReplicas",
                         "targetCPUUtilizationPercentage", "targetCpuUtilization", "targetMemoryUtilizationPercentage", "targetMemoryUtilization"));
                 case "ingress" -> ingress(value);
+                case "livenessProbe" -> probe(e.getKey(), value, "livenessPath", "startupPath");
+                case "readinessProbe" -> probe(e.getKey(), value, "readinessPath");
                 default -> unmapped(e.getKey(), value);
             }
         }
@@ -123,9 +149,36 @@ public final class HelmValuesImport {
                 }
             });
         }
+        if (config.path("resources").path("limits") instanceof ObjectNode limits) {
+            // A container that limits a resource and requests none requests its limit (Kubernetes' default), as the chart's pods do.
+            limits.fields().forEachRemaining(l -> group("resources").with("requests").putIfAbsent(l.getKey(), l.getValue()));
+        }
         r.fieldNames().forEachRemaining(k -> {
             if (!k.equals("requests") && !k.equals("limits")) {
                 unmapped("resources." + k, r.get(k));
+            }
+        });
+    }
+
+    /**
+     * A probe's path; the startup probe asks the liveness path, which the chart's pods answer
+     * while the model loads. The timing derives from probes.modelLoadTimeoutSeconds here.
+     */
+    private void probe(String key, JsonNode probe, String... paths) {
+        probe.fields().forEachRemaining(e -> {
+            if (e.getKey().endsWith("Seconds") || e.getKey().endsWith("Threshold")) {
+                unmapped(key + "." + e.getKey() + " (probe timing derives from probes.modelLoadTimeoutSeconds)", e.getValue());
+            } else if (!e.getKey().equals("httpGet")) {
+                unmapped(key + "." + e.getKey() + " (probes here are HTTP GETs of a path)", e.getValue());
+            }
+        });
+        probe.path("httpGet").fields().forEachRemaining(e -> {
+            if (e.getKey().equals("path")) {
+                for (String path : paths) {
+                    group("probes").set(path, e.getValue());
+                }
+            } else if (!(e.getKey().equals("port") && e.getValue().asText().equals("http"))) {
+                unmapped(key + ".httpGet." + e.getKey() + " (probes ask the container's port, http)", e.getValue());
             }
         });
     }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Values files of the chart's shape, imported, validated, and deployed under mocks. */
 class HelmValuesImportTest {
     private static final Path SAMPLES = Path.of("src/test/resources/dev/mlapi/migrate");
+    private static final Path CHART = Path.of("src/test/resources/helm/mf-demo");
 
     @TempDir
     Path project;
@@ -29,9 +30,10 @@ class HelmValuesImportTest {
                 "securityContext.capabilities (the restricted Pod Security settings always apply)",
                 "securityContext.readOnlyRootFilesystem (the restricted Pod Security settings always apply)",
                 "securityContext.runAsNonRoot (the restricted Pod Security settings always apply)",
-                "livenessProbe"), result.unmapped());
+                "service.port as the container's port (80 is below 1024, which a non-root container cannot bind: set mlapi:port to the port the image listens on)",
+                "livenessProbe.initialDelaySeconds (probe timing derives from probes.modelLoadTimeoutSeconds)"), result.unmapped());
         // Equal to staging's defaults, so not written: replicas 2, the service, autoscaling off.
-        assertEquals(List.of("name", "image", "resources", "podAnnotations", "podLabels", "scheduling", "serviceAccount",
+        assertEquals(List.of("name", "image", "resources", "probes", "podAnnotations", "podLabels", "scheduling", "serviceAccount",
                 "ingress", "securityContext"), List.copyOf(result.written().keySet()));
         // The chart does not know which namespace its ingress controller runs in; validation says so.
         assertEquals(1, ValidateCommand.run(project.resolve("Pulumi.staging.yaml").toString()));
@@ -77,6 +79,51 @@ class HelmValuesImportTest {
     }
 
     @Test
+    void theContainerListensOnTheServicePortAsInTheChart() throws IOException {
+        // The chart's Deployment: containerPort: {{ .Values.service.port }}; its Service's targetPort is that port's name.
+        HelmValuesImport.run(SAMPLES.resolve("values-production.yaml"), project, "production", Environment.PRODUCTION);
+
+        var run = ProgramUnderMocks.run(project, "production");
+        assertEquals(8000, run.one("kubernetes:apps/v1:Deployment").inputs().at("/spec/template/spec/containers/0/ports/0/containerPort").asInt());
+    }
+
+    @Test
+    void probesAskThePathsTheChartsProbesAsk() throws IOException {
+        // The chart's staging values: liveness on /, no readiness probe.
+        HelmValuesImport.run(SAMPLES.resolve("values-staging.yaml"), project, "staging", Environment.STAGING);
+        Path file = project.resolve("Pulumi.staging.yaml");
+        Files.writeString(file, Files.readString(file) + "  mlapi:networkPolicy:\n    allowFromNamespaces: [ingress-nginx]\n");
+
+        JsonNode container = ProgramUnderMocks.run(project, "staging").one("kubernetes:apps/v1:Deployment").inputs()
+                .at("/spec/template/spec/containers/0");
+        assertEquals("/", container.at("/livenessProbe/httpGet/path").asText());
+        assertEquals("/", container.at("/startupProbe/httpGet/path").asText(), "the startup probe holds liveness back: the same path");
+        assertEquals("/ready", container.at("/readinessProbe/httpGet/path").asText(), "the chart has no readiness probe: the default");
+    }
+
+    @Test
+    void aLimitWithoutARequestRequestsTheLimitAsKubernetesDoes() throws IOException {
+        // The chart's staging values limit CPU and memory and request nothing: its pods request their limits.
+        HelmValuesImport.run(CHART.resolve("environment/staging/value-staging.yaml"), project, "staging", Environment.STAGING);
+
+        JsonNode resources = ProgramUnderMocks.run(project, "staging").one("kubernetes:apps/v1:Deployment").inputs()
+                .at("/spec/template/spec/containers/0/resources");
+        assertEquals("2", resources.at("/requests/cpu").asText(), resources.toString());
+        assertEquals("3Gi", resources.at("/requests/memory").asText(), resources.toString());
+    }
+
+    @Test
+    void aReplicaCountWithoutAnAutoscalerStaysPinnedInProduction() throws IOException {
+        // The chart has no autoscaler: its production runs replicaCount pods, where production's default autoscales.
+        var result = HelmValuesImport.run(CHART.resolve("environment/production/value-production.yaml"), project, "production", Environment.PRODUCTION);
+
+        assertEquals("{\"enabled\":false}", String.valueOf(result.written().get("autoscaling")));
+        var run = ProgramUnderMocks.run(project, "production");
+        assertEquals(List.of(), run.ofType("kubernetes:autoscaling/v2:HorizontalPodAutoscaler"));
+        assertEquals(3, run.one("kubernetes:apps/v1:Deployment").inputs().at("/spec/replicas").asInt());
+    }
+
+    @Test
     void anExistingStackFileKeepsItsCommentsSecretsAndOtherKeys() throws IOException {
         Path file = project.resolve("Pulumi.staging.yaml");
         Files.writeString(file, """
@@ -97,7 +144,7 @@ class HelmValuesImportTest {
         String after = Files.readString(file);
         assertTrue(after.startsWith("# staging: owned by the risk team\nconfig:\n  mlapi:name: fraud-scorer\n  mlapi:env:\n    LOG_LEVEL: info # keep\n"), after);
         assertTrue(after.contains("  mlapi:apiToken:\n    secure: v1:abc123\n"), after);
-        assertTrue(after.contains("  mlapi:probes:\n    modelLoadTimeoutSeconds: 900\n"), after);
+        assertTrue(after.contains("  mlapi:probes:\n    modelLoadTimeoutSeconds: 900\n    livenessPath: /\n    startupPath: /\n"), after);
         assertTrue(after.endsWith("encryptionsalt: v1:salt\n"), after);
         assertTrue(after.contains("  mlapi:image:\n    repository: ghcr.io/acme/fraud-scorer\n"), after);
     }
