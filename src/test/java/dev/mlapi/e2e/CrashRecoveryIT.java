@@ -340,7 +340,8 @@ class CrashRecoveryIT {
          * seen): {@code kill -9} of its process group, then of every process it started in its
          * session (the engine starts its plugins in groups of their own; the cluster's processes
          * run in sessions of their own and stay). Fails if the run ends first or the point is not
-         * seen in time.
+         * seen in time. A seen point is checked again with the run's process group stopped, so
+         * that the engine cannot move past it (and write its state) before the kill lands.
          */
         <T> T killWhen(String point, Duration limit, Probe<T> probe) throws Exception {
             Instant deadline = Instant.now().plus(limit);
@@ -349,8 +350,13 @@ class CrashRecoveryIT {
                 while (seen.isEmpty()) {
                     assertTrue(process.isAlive(), "the up ended before " + point + ":\n" + Files.readString(log));
                     assertTrue(Instant.now().isBefore(deadline), "not seen within " + limit + ": " + point + "\n" + Files.readString(log));
-                    seen = probe.check();
-                    if (seen.isEmpty()) {
+                    if (probe.check().isPresent()) {
+                        signalGroup("STOP");
+                        seen = probe.check();
+                        if (seen.isEmpty()) {
+                            signalGroup("CONT");
+                        }
+                    } else {
                         TimeUnit.MILLISECONDS.sleep(10);
                     }
                 }
@@ -359,6 +365,10 @@ class CrashRecoveryIT {
             }
             Files.delete(log);
             return seen.get();
+        }
+
+        private void signalGroup(String signal) throws Exception {
+            new ProcessBuilder("kill", "-" + signal, "--", "-" + process.pid()).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
         }
 
         private void kill() throws Exception {
