@@ -1,11 +1,12 @@
 # ./mlapi bench [runs]: times the engine and the program, each figure the median of [runs]
 # (default 3), each ratio against a figure from the same run; prints a Markdown table.
-# Uses its own cluster (ports 20443, 18379) and state under target/bench.
+# Uses its own cluster (ports 20443, 18379, each plus MLAPI_IT_PORT_OFFSET) and state under target/bench.
 # Sourced by ./mlapi after lib/engine.sh.
 
 bench_main() {
   local runs=${1:-3}
-  export MLAPI_HOME=$project_dir/target/bench/home MLAPI_APISERVER_PORT=20443 MLAPI_ETCD_PORT=18379
+  local offset=${MLAPI_IT_PORT_OFFSET:-0}
+  export MLAPI_HOME=$project_dir/target/bench/home MLAPI_APISERVER_PORT=$((20443 + offset)) MLAPI_ETCD_PORT=$((18379 + offset))
   cluster_settings
   tools/build
   mvn -B -ntp -q package -DskipTests
@@ -59,7 +60,57 @@ bench_main() {
   start=$(bench_median "$runs" bench_pod_start "$image")
   bench_row "reference API image build, nothing changed" "$rebuild" "$rebuild" "itself"
   bench_row "real pod start, image on the node (created to Ready)" "$start" "$start" "itself"
+  local runner
+  for runner in sdk program; do
+    bench_cpu_row "program's CPU while the engine waits ${bench_wait_seconds}s for a rollout ($runner runner, one run)" \
+      "$(bench_wait_cpu "$runner")"
+  done
   cluster_down >/dev/null 2>&1
+}
+
+# The program's CPU while the engine waits for a rollout: one ML API whose pod never becomes
+# ready, created in a stack of its own; its program's CPU seconds over bench_wait_seconds once
+# the engine waits, then the update is cancelled and the stack destroyed. With the SDK's own
+# runner (sdk) or the project's (program): see ScaleProgram.
+bench_wait_seconds=60
+bench_wait_cpu() { # sdk|program
+  local stack=wait-$1 token=$RANDOM$RANDOM log=$project_dir/target/bench/wait-$1.log up pid="" p i start end
+  (cd "$bench_dir" && cp Pulumi.bench.yaml "Pulumi.$stack.yaml" &&
+    pulumi stack select --create --non-interactive "$stack" >/dev/null &&
+    pulumi config set --stack "$stack" --path mlapi:probes.readinessPath /never-ready >/dev/null)
+  (cd "$bench_dir" && MLAPI_BENCH_APIS=1 MLAPI_BENCH_RUNNER=$1 MLAPI_BENCH_TOKEN=$token MLAPI_PROGRAM_BINARY=$scale_jar \
+    exec pulumi up --yes --skip-preview --non-interactive --stack "$stack" >"$log" 2>&1) &
+  up=$!
+  # The engine waits once it has asked for the Deployment; the program is the JVM with the token.
+  for ((i = 0; i < 240; i++)); do
+    if grep -q 'Deployment.*creating' "$log"; then
+      for p in $(pgrep -x java); do grep -qz "MLAPI_BENCH_TOKEN=$token" "/proc/$p/environ" 2>/dev/null && pid=$p; done
+    fi
+    [[ -z $pid ]] || break
+    sleep 0.5
+  done
+  if [[ -n $pid ]]; then
+    sleep 5
+    start=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+    sleep "$bench_wait_seconds"
+    end=$(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null) || end=""
+  fi
+  kill -INT "$up" 2>/dev/null
+  for ((i = 0; i < 120; i++)); do kill -0 "$up" 2>/dev/null || break; sleep 1; done
+  kill -INT "$up" 2>/dev/null # a second interrupt ends an engine still cancelling
+  wait "$up" 2>/dev/null || true
+  (cd "$bench_dir" && pulumi destroy --yes --skip-preview --non-interactive --stack "$stack" >/dev/null 2>&1 &&
+    pulumi stack rm --yes --non-interactive "$stack" >/dev/null 2>&1) || true
+  if [[ -z $pid || -z $end ]]; then
+    echo "bench: the $1 runner's program was not found waiting (see $log)" >&2
+    return 0
+  fi
+  awk -v a="$start" -v b="$end" -v t="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f\n", (b - a) / t }'
+}
+
+bench_cpu_row() { # label cpu-seconds (over bench_wait_seconds)
+  [[ -n $2 ]] || { printf '| %s | n/a | |\n' "$1"; return; }
+  printf '| %s | %.2f CPU | %s |\n' "$1" "$2" "$(awk -v c="$2" -v s="$bench_wait_seconds" 'BEGIN { printf "%.1f%% of a core", 100 * c / s }')"
 }
 
 bench_pod_start() { # image

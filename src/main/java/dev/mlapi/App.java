@@ -29,7 +29,7 @@ public final class App {
      * What {@link Pulumi#run} starts, with the SDK's runner inside a {@link ParkingRunner}: the
      * runner must be in place before the deployment is built, which keeps a reference to it.
      */
-    static PulumiInternal pulumi() {
+    public static PulumiInternal pulumi() {
         var state = DeploymentImpl.DeploymentState.fromEnvironment();
         state.runner = new ParkingRunner(state.runner);
         var deployment = new DeploymentImpl(state);
