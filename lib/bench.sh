@@ -21,7 +21,7 @@ bench_main() {
   # The dev stack's config (with its salt, for its encrypted values) under another stack name.
   sed 's/^config:$/config:\n  mlapi:environment: dev/' Pulumi.dev.yaml >"$bench_dir/Pulumi.bench.yaml"
   engine_env
-  cluster_up 2>/dev/null
+  cluster_up 2>"$project_dir/target/bench/cluster-up.log" # why it did not start, if it did not
   export PULUMI_CONFIG_PASSPHRASE=$DEV_PASSPHRASE
   pulumi stack select --create --non-interactive dev >/dev/null
   # dev as ./mlapi up deploys it: the reference API's newest build, by digest.
