@@ -1,11 +1,12 @@
 # ./mlapi bench [runs]: times the engine and the program, each figure the median of [runs]
 # (default 3), each ratio against a figure from the same run; prints a Markdown table.
-# Uses its own cluster (ports 20443, 18379) and state under target/bench.
+# Uses its own cluster (ports 20443, 18379, each plus MLAPI_IT_PORT_OFFSET) and state under target/bench.
 # Sourced by ./mlapi after lib/engine.sh.
 
 bench_main() {
   local runs=${1:-3}
-  export MLAPI_HOME=$project_dir/target/bench/home MLAPI_APISERVER_PORT=20443 MLAPI_ETCD_PORT=18379
+  local offset=${MLAPI_IT_PORT_OFFSET:-0}
+  export MLAPI_HOME=$project_dir/target/bench/home MLAPI_APISERVER_PORT=$((20443 + offset)) MLAPI_ETCD_PORT=$((18379 + offset))
   cluster_settings
   tools/build
   mvn -B -ntp -q package -DskipTests
@@ -14,13 +15,13 @@ bench_main() {
   local scale_jar=$project_dir/target/mlapi-bench.jar bench_dir=$project_dir/target/bench/project
   printf 'Main-Class: dev.mlapi.bench.ScaleProgram\nClass-Path: mlapi.jar\n' >target/bench/manifest.txt
   jar --create --file "$scale_jar" --manifest target/bench/manifest.txt -C target/test-classes dev/mlapi/bench/ScaleProgram.class
-  rm -rf "$MLAPI_HOME" "$bench_dir"
+  rm -rf "$MLAPI_HOME" "$bench_dir" "$project_dir/target/bench/java-options"
   mkdir -p "$bench_dir"
   cp Pulumi.yaml "$bench_dir/"
   # The dev stack's config (with its salt, for its encrypted values) under another stack name.
   sed 's/^config:$/config:\n  mlapi:environment: dev/' Pulumi.dev.yaml >"$bench_dir/Pulumi.bench.yaml"
   engine_env
-  cluster_up 2>/dev/null
+  cluster_up 2>"$project_dir/target/bench/cluster-up.log" # why it did not start, if it did not
   export PULUMI_CONFIG_PASSPHRASE=$DEV_PASSPHRASE
   pulumi stack select --create --non-interactive dev >/dev/null
   # dev as ./mlapi up deploys it: the reference API's newest build, by digest.
@@ -37,6 +38,9 @@ bench_main() {
   bench_row "preview of an empty Java program (the floor)" "$floor" "$floor" "floor"
   bench_row "preview -s dev, nothing to change (prebuilt jar)" "$dev" "$floor" "floor"
   bench_row "preview -s dev, nothing to change (Maven exec)" "$maven" "$dev" "jar"
+  local archived
+  archived=$(bench_median "$runs" bench_preview_archived)
+  bench_row "preview -s dev, nothing to change (prebuilt jar and its class-data archive)" "$archived" "$floor" "floor"
   for stack in dev staging production; do
     cold=$(bench_median "$runs" bench_mock_cold "$test_cp" "$stack")
     warm=$(java -cp "$test_cp" dev.mlapi.bench.MockBench "$stack" 0 10 2>/dev/null | tr ' ' '\n' | tail -5 | sort -n | sed -n 3p)
@@ -59,8 +63,58 @@ bench_main() {
   start=$(bench_median "$runs" bench_pod_start "$image")
   bench_row "reference API image build, nothing changed" "$rebuild" "$rebuild" "itself"
   bench_row "real pod start, image on the node (created to Ready)" "$start" "$start" "itself"
+  local runner
+  for runner in sdk program; do
+    bench_cpu_row "program's CPU while the engine waits ${bench_wait_seconds}s for a rollout ($runner runner, one run)" \
+      "$(bench_wait_cpu "$runner")"
+  done
   source lib/bench-helm.sh && bench_helm "$runs"
   cluster_down >/dev/null 2>&1
+}
+
+# The program's CPU while the engine waits for a rollout: one ML API whose pod never becomes
+# ready, created in a stack of its own; its program's CPU seconds over bench_wait_seconds once
+# the engine waits, then the update is cancelled and the stack destroyed. With the SDK's own
+# runner (sdk) or the project's (program): see ScaleProgram.
+bench_wait_seconds=60
+bench_wait_cpu() { # sdk|program
+  local stack=wait-$1 token=$RANDOM$RANDOM log=$project_dir/target/bench/wait-$1.log up pid="" p i start end
+  (cd "$bench_dir" && cp Pulumi.bench.yaml "Pulumi.$stack.yaml" &&
+    pulumi stack select --create --non-interactive "$stack" >/dev/null &&
+    pulumi config set --stack "$stack" --path mlapi:probes.readinessPath /never-ready >/dev/null)
+  (cd "$bench_dir" && MLAPI_BENCH_APIS=1 MLAPI_BENCH_RUNNER=$1 MLAPI_BENCH_TOKEN=$token MLAPI_PROGRAM_BINARY=$scale_jar \
+    exec pulumi up --yes --skip-preview --non-interactive --stack "$stack" >"$log" 2>&1) &
+  up=$!
+  # The engine waits once it has asked for the Deployment; the program is the JVM with the token.
+  for ((i = 0; i < 240; i++)); do
+    if grep -q 'Deployment.*creating' "$log"; then
+      for p in $(pgrep -x java); do grep -qz "MLAPI_BENCH_TOKEN=$token" "/proc/$p/environ" 2>/dev/null && pid=$p; done
+    fi
+    [[ -z $pid ]] || break
+    sleep 0.5
+  done
+  if [[ -n $pid ]]; then
+    sleep 5
+    start=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+    sleep "$bench_wait_seconds"
+    end=$(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null) || end=""
+  fi
+  kill -INT "$up" 2>/dev/null
+  for ((i = 0; i < 120; i++)); do kill -0 "$up" 2>/dev/null || break; sleep 1; done
+  kill -INT "$up" 2>/dev/null # a second interrupt ends an engine still cancelling
+  wait "$up" 2>/dev/null || true
+  (cd "$bench_dir" && pulumi destroy --yes --skip-preview --non-interactive --stack "$stack" >/dev/null 2>&1 &&
+    pulumi stack rm --yes --non-interactive "$stack" >/dev/null 2>&1) || true
+  if [[ -z $pid || -z $end ]]; then
+    echo "bench: the $1 runner's program was not found waiting (see $log)" >&2
+    return 0
+  fi
+  awk -v a="$start" -v b="$end" -v t="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f\n", (b - a) / t }'
+}
+
+bench_cpu_row() { # label cpu-seconds (over bench_wait_seconds)
+  [[ -n $2 ]] || { printf '| %s | n/a | |\n' "$1"; return; }
+  printf '| %s | %.2f CPU | %s |\n' "$1" "$2" "$(awk -v c="$2" -v s="$bench_wait_seconds" 'BEGIN { printf "%.1f%% of a core", 100 * c / s }')"
 }
 
 bench_pod_start() { # image
@@ -96,6 +150,22 @@ bench_seconds() { # command... : prints the wall-clock seconds it took
 
 bench_preview_dev() { # program jar, or empty for Maven
   MLAPI_PROGRAM_BINARY=$1 bench_seconds pulumi preview --non-interactive --stack dev --config-file "$dev_config"
+}
+
+# The same preview with lib/program-java-options given to the program's JVM alone, through a
+# java first on the PATH that adds them when it starts a jar.
+bench_preview_archived() {
+  local shim=$project_dir/target/bench/java-options java
+  if [[ ! -x $shim/java ]]; then
+    source "$project_dir/lib/program-java-options"
+    program_java_archive "$program_jar" dev || echo "bench: no class-data archive was made" >&2
+    java=$(command -v java)
+    mkdir -p "$shim"
+    printf '#!/usr/bin/env bash\nif [[ $1 == -jar ]]; then exec %s %s "$@"; fi\nexec %s "$@"\n' \
+      "$java" "$(program_java_options "$program_jar" | tr '\n' ' ')" "$java" >"$shim/java"
+    chmod +x "$shim/java"
+  fi
+  (export PATH=$shim:$PATH && bench_preview_dev "$program_jar")
 }
 
 bench_preview_scale() { # number of APIs

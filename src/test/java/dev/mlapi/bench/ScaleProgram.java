@@ -2,6 +2,8 @@ package dev.mlapi.bench;
 
 import com.pulumi.Context;
 import com.pulumi.Pulumi;
+import com.pulumi.resources.StackOptions;
+import dev.mlapi.App;
 import dev.mlapi.components.MlApi;
 import dev.mlapi.components.MlApiArgs;
 import dev.mlapi.config.ConfigSource;
@@ -22,7 +24,11 @@ public final class ScaleProgram {
     private ScaleProgram() {}
 
     public static void main(String[] args) {
-        Pulumi.run(program(Path.of(""), Integer.parseInt(System.getenv().getOrDefault("MLAPI_BENCH_APIS", "1"))));
+        int apis = Integer.parseInt(System.getenv().getOrDefault("MLAPI_BENCH_APIS", "1"));
+        // The floor runs as any Pulumi program does, and so do the ML APIs with
+        // MLAPI_BENCH_RUNNER=sdk (the SDK's own runner); otherwise they run as the project's program.
+        boolean sdk = apis == 0 || "sdk".equals(System.getenv("MLAPI_BENCH_RUNNER"));
+        (sdk ? Pulumi.withOptions(StackOptions.Empty) : App.pulumi()).run(program(Path.of(""), apis));
     }
 
     public static Consumer<Context> program(Path projectDir, int apis) {
