@@ -72,7 +72,7 @@ bench_helm_stack() { # stack environment values-file [key value]...
   shift 3
   (
     cd "$helm_dir"
-    java -cp "$program_jar" dev.mlapi.migrate.ImportCommand "$values" "$stack" "$environment" >&2
+    java -cp "$program_jar" dev.mlapi.cli.ImportCommand "$values" "$stack" "$environment" >&2
     pulumi stack select --create --non-interactive "$stack" >/dev/null
     set -- mlapi:connectionTest.image "$helm_conntest" "$@"
     while (($#)); do

@@ -10,12 +10,13 @@ bench_main() {
   cluster_settings
   tools/build
   mvn -B -ntp -q package -DskipTests
+  program_java_archive "$program_jar" || echo "bench: no class-data archive was made" >&2
   mvn -B -ntp -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench/classpath.txt
   local test_cp=target/test-classes:target/classes:$(cat target/bench/classpath.txt)
   local scale_jar=$project_dir/target/mlapi-bench.jar bench_dir=$project_dir/target/bench/project
   printf 'Main-Class: dev.mlapi.bench.ScaleProgram\nClass-Path: mlapi.jar\n' >target/bench/manifest.txt
   jar --create --file "$scale_jar" --manifest target/bench/manifest.txt -C target/test-classes dev/mlapi/bench/ScaleProgram.class
-  rm -rf "$MLAPI_HOME" "$bench_dir" "$project_dir/target/bench/java-options"
+  rm -rf "$MLAPI_HOME" "$bench_dir"
   mkdir -p "$bench_dir"
   cp Pulumi.yaml "$bench_dir/"
   # The dev stack's config (with its salt, for its encrypted values) under another stack name.
@@ -31,16 +32,15 @@ bench_main() {
 
   echo "| measurement | median seconds ($runs runs) | ratio |"
   echo "| --- | --- | --- |"
-  local floor dev maven cold warm one
+  local floor dev plain maven cold warm one
   floor=$(bench_median "$runs" bench_preview_scale 0)
   dev=$(bench_median "$runs" bench_preview_dev "$program_jar")
+  plain=$(bench_median "$runs" bench_preview_dev "$program_jar" no-archive)
   maven=$(bench_median "$runs" bench_preview_dev "")
   bench_row "preview of an empty Java program (the floor)" "$floor" "$floor" "floor"
-  bench_row "preview -s dev, nothing to change (prebuilt jar)" "$dev" "$floor" "floor"
+  bench_row "preview -s dev, nothing to change (prebuilt jar and its class-data archive, as ./mlapi runs it)" "$dev" "$floor" "floor"
+  bench_row "preview -s dev, nothing to change (prebuilt jar, no class-data archive)" "$plain" "$floor" "floor"
   bench_row "preview -s dev, nothing to change (Maven exec)" "$maven" "$dev" "jar"
-  local archived
-  archived=$(bench_median "$runs" bench_preview_archived)
-  bench_row "preview -s dev, nothing to change (prebuilt jar and its class-data archive)" "$archived" "$floor" "floor"
   for stack in dev staging production; do
     cold=$(bench_median "$runs" bench_mock_cold "$test_cp" "$stack")
     warm=$(java -cp "$test_cp" dev.mlapi.bench.MockBench "$stack" 0 10 2>/dev/null | tr ' ' '\n' | tail -5 | sort -n | sed -n 3p)
@@ -148,24 +148,9 @@ bench_seconds() { # command... : prints the wall-clock seconds it took
   awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f\n", (e - s) / 1e9 }'
 }
 
-bench_preview_dev() { # program jar, or empty for Maven
-  MLAPI_PROGRAM_BINARY=$1 bench_seconds pulumi preview --non-interactive --stack dev --config-file "$dev_config"
-}
-
-# The same preview with lib/program-java-options given to the program's JVM alone, through a
-# java first on the PATH that adds them when it starts a jar.
-bench_preview_archived() {
-  local shim=$project_dir/target/bench/java-options java
-  if [[ ! -x $shim/java ]]; then
-    source "$project_dir/lib/program-java-options"
-    program_java_archive "$program_jar" dev || echo "bench: no class-data archive was made" >&2
-    java=$(command -v java)
-    mkdir -p "$shim"
-    printf '#!/usr/bin/env bash\nif [[ $1 == -jar ]]; then exec %s %s "$@"; fi\nexec %s "$@"\n' \
-      "$java" "$(program_java_options "$program_jar" | tr '\n' ' ')" "$java" >"$shim/java"
-    chmod +x "$shim/java"
-  fi
-  (export PATH=$shim:$PATH && bench_preview_dev "$program_jar")
+bench_preview_dev() { # program jar, or empty for Maven; no-archive: without the class-data archive
+  (if [[ ${2:-} == no-archive ]]; then unset MLAPI_PROGRAM_JVM; fi
+    MLAPI_PROGRAM_BINARY=$1 bench_seconds pulumi preview --non-interactive --stack dev --config-file "$dev_config")
 }
 
 bench_preview_scale() { # number of APIs

@@ -24,6 +24,8 @@ engine_env() {
   export PULUMI_HOME=$MLAPI_HOME/pulumi-home
   # A prebuilt jar starts 1.7 s sooner than the Maven build Pulumi.yaml asks for (docs/PERFORMANCE.md).
   export MLAPI_PROGRAM_BINARY=$program_jar
+  # Its JVM maps the classes it loads from a class-data archive the build makes (lib/program-java-options).
+  export MLAPI_PROGRAM_JVM=$project_dir/lib/program-jvm
   # A shared cluster's stacks live in the team's backend, named in the environment (README: Team setup).
   if [[ -z ${MLAPI_KUBECONFIG:-} || -z ${PULUMI_BACKEND_URL:-} ]]; then export PULUMI_BACKEND_URL=file://$MLAPI_HOME/backend; fi
   export PULUMI_SKIP_UPDATE_CHECK=true
@@ -83,8 +85,8 @@ stack_passphrase() {
 }
 
 # The program runs as a prebuilt jar (see Pulumi.yaml); rebuild it when a source is newer, or
-# when a killed build left it broken (lib/recover.sh). Two commands at once build it once: the
-# second waits (lib/lock.sh), then finds it fresh.
+# when a killed build left it broken (lib/recover.sh), and its class-data archive when older.
+# Two commands at once build it once: the second waits (lib/lock.sh), then finds it fresh.
 program_build() {
   mlapi_locked build "building the program" program_build_if_stale
 }
@@ -93,6 +95,9 @@ program_build_if_stale() {
   if [[ ! -f $program_jar ]] || [[ -n $(find src pom.xml -newer "$program_jar" -print -quit) ]] || ! program_jar_whole; then
     echo "program: building $program_jar" >&2
     mvn -B -ntp -q package -DskipTests
+  fi
+  if [[ ! $(program_java_archive_file "$program_jar") -nt $program_jar ]]; then
+    program_java_archive "$program_jar" || echo "program: no class-data archive was made; the program starts without it" >&2
   fi
 }
 

@@ -170,4 +170,39 @@ class UserCliIT {
         Project.Result maven = pulumiOnPath(path, "preview", "-s", "staging", "--non-interactive");
         assertTrue(maven.exitCode() != 0 && maven.output().contains("mvn was run"), "the user's CLI ran Maven:\n" + maven.output());
     }
+
+    /**
+     * The jar ./mlapi built has a class-data archive made for it, and in a preview the program's
+     * JVM, and no other, maps the program's classes from it. Every JVM of the preview logs its class
+     * loads to a file of its own, with -Xshare:on: a JVM that cannot use its archive stops with an
+     * error instead of ignoring it.
+     */
+    @Test
+    @Order(6)
+    void theProgramsJvmMapsTheClassDataArchiveTheBuildMade() throws IOException {
+        Path jar = project.dir.resolve("target/mlapi.jar");
+        Path archive = project.dir.resolve("target/mlapi.jsa");
+        Path logs = Files.createDirectories(user.resolve("class-loads"));
+        project.mlapi(Map.of("PULUMI_CONFIG_PASSPHRASE", Project.TEST_PASSPHRASE,
+                        "JAVA_TOOL_OPTIONS", "-Xshare:on -Xlog:class+load=info:file=" + logs + "/jvm-%p.log"), "preview", "staging")
+                .assertOk("./mlapi preview staging, its JVMs logging their class loads");
+        assertTrue(Files.getLastModifiedTime(archive).compareTo(Files.getLastModifiedTime(jar)) > 0, "the archive is older than " + jar);
+        Map<Boolean, List<Long>> mappedByProgram;
+        try (Stream<Path> files = Files.list(logs)) {
+            mappedByProgram = files.map(UserCliIT::read).collect(Collectors.partitioningBy(
+                    log -> log.contains("dev.mlapi.App source:"),
+                    Collectors.mapping(log -> log.lines().filter(l -> l.endsWith("source: shared objects file (top)")).count(), Collectors.toList())));
+        }
+        assertEquals(1, mappedByProgram.get(true).size(), "JVMs that ran the program: " + mappedByProgram);
+        assertTrue(mappedByProgram.get(true).get(0) > 1000, "the program's JVM mapped " + mappedByProgram.get(true).get(0) + " classes from the archive");
+        assertTrue(mappedByProgram.get(false).stream().allMatch(n -> n == 0), "other JVMs mapped classes from an archive: " + mappedByProgram.get(false));
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }
