@@ -1,5 +1,6 @@
 package dev.mlapi.config;
 
+import dev.mlapi.components.KubernetesNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.regex.Pattern;

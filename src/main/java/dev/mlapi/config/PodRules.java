@@ -1,5 +1,7 @@
 package dev.mlapi.config;
 
+import dev.mlapi.components.Quantity;
+import dev.mlapi.components.KubernetesNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.util.List;
