@@ -69,7 +69,7 @@ final class AppDeployment {
                 .progressDeadlineSeconds(HealthProbes.progressDeadlineSeconds(c.probes()))
                 .template(PodTemplateSpecArgs.builder()
                         .metadata(podMetadata(c, labels, secrets))
-                        .spec(podSpec(c, labels, serviceAccount, configMap, secrets))
+                        .spec(podSpec(c, scope.image(), labels, serviceAccount, configMap, secrets))
                         .build());
         Duration await = rolloutTimeout(c);
         var options = CustomResourceOptions.builder()
@@ -139,7 +139,7 @@ final class AppDeployment {
         return metadata.build();
     }
 
-    private static PodSpecArgs podSpec(MlApiArgs c, AppLabels labels, Output<String> serviceAccount,
+    private static PodSpecArgs podSpec(MlApiArgs c, Output<String> image, AppLabels labels, Output<String> serviceAccount,
                                        Optional<Output<String>> configMap, SecretRouting secrets) {
         List<VolumeArgs> volumes = new ArrayList<>(List.of(PodSecurity.tmpVolume(PodSecurity.API_TMP_SIZE)));
         List<VolumeMountArgs> mounts = new ArrayList<>(List.of(PodSecurity.tmpMount()));
@@ -164,7 +164,7 @@ final class AppDeployment {
 
         var container = ContainerArgs.builder()
                 .name(CONTAINER)
-                .image(c.image().reference())
+                .image(image)
                 .imagePullPolicy(c.image().pullPolicy())
                 .ports(ContainerPortArgs.builder().name(HealthProbes.PORT_NAME).containerPort(c.port()).protocol("TCP").build())
                 .resources(resources(c.resources()))

@@ -10,8 +10,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** What every child of an {@link MlApi} shares: its args, labels, namespace and parent. */
-record AppScope(MlApiArgs args, AppLabels labels, Output<String> namespace, Resource parent) {
+/**
+ * What every child of an {@link MlApi} shares: its args, the image reference (checked once known),
+ * labels, namespace and parent.
+ */
+record AppScope(MlApiArgs args, Output<String> image, AppLabels labels, Output<String> namespace, Resource parent) {
 
     /** How long up waits for an operator to act on an object it watches (see KubernetesCustomResource.WAIT_FOR). */
     static final Duration OPERATOR_AWAIT = Duration.ofMinutes(2);

@@ -33,9 +33,11 @@ public final class MlApi extends ComponentResource {
      */
     public MlApi(String name, MlApiArgs args, ComponentResourceOptions options) {
         super("mlapi:index:MlApi", name, null, options);
+        MlApiArgsRules.check(name, args);
+        Output<String> image = MlApiArgsRules.checkedImage(name, args);
         String stack = com.pulumi.deployment.Deployment.getInstance().getStackName();
-        AppLabels labels = new AppLabels(name, stack, args.environment(), args.image().reference());
-        AppScope scope = new AppScope(args, labels, AppNamespace.create(name, args, labels, this), this);
+        AppLabels labels = new AppLabels(name, stack, args.environment(), image);
+        AppScope scope = new AppScope(args, image, labels, AppNamespace.create(name, args, labels, this), this);
 
         SecretRouting secrets = SecretRouting.create(scope);
         Output<String> serviceAccount = AppServiceAccount.create(scope);
@@ -52,7 +54,7 @@ public final class MlApi extends ComponentResource {
         this.namespace = scope.namespace();
         this.serviceName = service.metadata().applyValue(m -> m.name().orElse(labels.name()));
         this.url = Output.tuple(serviceName, namespace).applyValue(t -> AppLabels.serviceUrl(t.t1, t.t2, servicePort));
-        this.image = args.image().reference();
+        this.image = image;
         this.portForwardCommand = Output.tuple(serviceName, namespace).applyValue(t ->
                 "kubectl --namespace " + t.t2 + " port-forward service/" + t.t1 + " " + args.port() + ":" + servicePort);
         this.logsCommand = namespace.applyValue(ns ->

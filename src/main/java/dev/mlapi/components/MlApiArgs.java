@@ -23,7 +23,6 @@ import dev.mlapi.components.inputs.ServiceAccountArgs;
 import dev.mlapi.components.inputs.ServiceArgs;
 import dev.mlapi.components.inputs.ShutdownArgs;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -147,17 +146,17 @@ public final class MlApiArgs extends ResourceArgs {
         public Builder service(ServiceArgs service) { $.service = service; return this; }
         public Builder probes(ProbesArgs probes) { $.probes = probes; return this; }
         public Builder shutdown(ShutdownArgs shutdown) { $.shutdown = shutdown; return this; }
-        public Builder env(List<NamedValueArgs> env) { $.env = List.copyOf(env); return this; }
+        public Builder env(List<NamedValueArgs> env) { $.env = env == null ? null : List.copyOf(env); return this; }
         public Builder env(NamedValueArgs... env) { return env(List.of(env)); }
         public Builder configMap(ConfigFilesArgs configMap) { $.configMap = configMap; return this; }
-        public Builder secrets(List<SecretArgs> secrets) { $.secrets = List.copyOf(secrets); return this; }
+        public Builder secrets(List<SecretArgs> secrets) { $.secrets = secrets == null ? null : List.copyOf(secrets); return this; }
         public Builder secrets(SecretArgs... secrets) { return secrets(List.of(secrets)); }
         public Builder externalSecrets(ExternalSecretsArgs externalSecrets) { $.externalSecrets = externalSecrets; return this; }
         public Builder autoscaling(AutoscalingArgs autoscaling) { $.autoscaling = autoscaling; return this; }
         public Builder disruptionBudget(DisruptionBudgetArgs disruptionBudget) { $.disruptionBudget = disruptionBudget; return this; }
-        public Builder podAnnotations(List<NamedValueArgs> podAnnotations) { $.podAnnotations = List.copyOf(podAnnotations); return this; }
+        public Builder podAnnotations(List<NamedValueArgs> podAnnotations) { $.podAnnotations = podAnnotations == null ? null : List.copyOf(podAnnotations); return this; }
         public Builder podAnnotations(NamedValueArgs... podAnnotations) { return podAnnotations(List.of(podAnnotations)); }
-        public Builder podLabels(List<LabelArgs> podLabels) { $.podLabels = List.copyOf(podLabels); return this; }
+        public Builder podLabels(List<LabelArgs> podLabels) { $.podLabels = podLabels == null ? null : List.copyOf(podLabels); return this; }
         public Builder podLabels(LabelArgs... podLabels) { return podLabels(List.of(podLabels)); }
         public Builder scheduling(SchedulingArgs scheduling) { $.scheduling = scheduling; return this; }
         public Builder serviceAccount(ServiceAccountArgs serviceAccount) { $.serviceAccount = serviceAccount; return this; }
@@ -168,17 +167,6 @@ public final class MlApiArgs extends ResourceArgs {
         public Builder securityContext(SecurityContextArgs securityContext) { $.securityContext = securityContext; return this; }
 
         public MlApiArgs build() {
-            Objects.requireNonNull($.environment, "expected parameter 'environment' to be non-null");
-            Objects.requireNonNull($.namespace, "expected parameter 'namespace' to be non-null");
-            Objects.requireNonNull($.image, "expected parameter 'image' to be non-null");
-            Objects.requireNonNull($.replicas, "expected parameter 'replicas' to be non-null");
-            Objects.requireNonNull($.resources, "expected parameter 'resources' to be non-null");
-            Objects.requireNonNull($.port, "expected parameter 'port' to be non-null");
-            Objects.requireNonNull($.service, "expected parameter 'service' to be non-null");
-            Objects.requireNonNull($.probes, "expected parameter 'probes' to be non-null");
-            Objects.requireNonNull($.shutdown, "expected parameter 'shutdown' to be non-null");
-            Objects.requireNonNull($.serviceAccount, "expected parameter 'serviceAccount' to be non-null");
-            Objects.requireNonNull($.securityContext, "expected parameter 'securityContext' to be non-null");
             return $;
         }
     }

@@ -76,7 +76,7 @@ final class PodScheduling {
             return Optional.empty();
         }
         var term = NodeSelectorTermArgs.builder().matchExpressions(s.requiredNodeAffinity().stream()
-                .map(r -> NodeSelectorRequirementArgs.builder().key(r.key()).operator(r.operator()).values(r.values()).build())
+                .map(r -> NodeSelectorRequirementArgs.builder().key(r.key()).operator(r.operator()).values(r.values().orElse(List.of())).build())
                 .toList()).build();
         return Optional.of(AffinityArgs.builder().nodeAffinity(NodeAffinityArgs.builder()
                 .requiredDuringSchedulingIgnoredDuringExecution(NodeSelectorArgs.builder().nodeSelectorTerms(term).build())

@@ -1,20 +1,15 @@
 package dev.mlapi.config;
 
 import dev.mlapi.components.Quantity;
-import dev.mlapi.components.KubernetesNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** The rules of the pods' size and count, their placement, and the folders mounted into them. */
+/** The rules of the pods' size and count that depend on the environment and on what the stack file states. */
 final class PodRules extends ConfigRules {
     private static final Pattern INT_OR_PERCENT = Pattern.compile("^(\\d+)(%?)$");
-    private static final List<String> TOLERATION_OPERATORS = List.of("Exists", "Equal");
-    private static final List<String> TAINT_EFFECTS = List.of("NoSchedule", "PreferNoSchedule", "NoExecute");
-    private static final List<String> NODE_OPERATORS = List.of("In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt");
 
     PodRules(String stack, JsonNode stated, List<ConfigProblem> problems) {
         super(stack, stated, problems);
@@ -90,41 +85,6 @@ final class PodRules extends ConfigRules {
         }
     }
 
-    void autoscaling(MlApiConfig.Autoscaling a) {
-        if (!a.enabled()) {
-            return;
-        }
-        check(a.minReplicas() >= 1, "autoscaling.minReplicas", "must be at least 1", "mlapi:autoscaling.minReplicas: 2");
-        check(a.maxReplicas() <= MAX_REPLICAS, "autoscaling.maxReplicas", a.maxReplicas() + " is more than " + MAX_REPLICAS + " replicas", "mlapi:autoscaling.maxReplicas: 12");
-        check(a.maxReplicas() >= a.minReplicas(), "autoscaling.maxReplicas",
-                "(" + a.maxReplicas() + ") is below autoscaling.minReplicas (" + a.minReplicas() + ")", "mlapi:autoscaling.maxReplicas: " + Math.max(a.minReplicas(), 2) * 2);
-        check(a.targetCpuUtilization() != null || a.targetMemoryUtilization() != null, "autoscaling.targetCpuUtilization",
-                "autoscaling needs a target to scale on", "mlapi:autoscaling.targetCpuUtilization: 70");
-        percent("autoscaling.targetCpuUtilization", a.targetCpuUtilization());
-        percent("autoscaling.targetMemoryUtilization", a.targetMemoryUtilization());
-    }
-
-    /** The autoscaler measures use as a share of the request; without one it cannot scale. */
-    void autoscalingRequests(MlApiConfig.Autoscaling a, MlApiConfig.Resources r) {
-        if (!a.enabled()) {
-            return;
-        }
-        if (a.targetCpuUtilization() != null) {
-            check(r.requests() != null && r.requests().cpu() != null, "resources.requests.cpu", "is required with autoscaling.targetCpuUtilization:"
-                    + " the autoscaler measures CPU use as a share of the request", "mlapi:resources.requests.cpu: 500m");
-        }
-        if (a.targetMemoryUtilization() != null) {
-            check(r.requests() != null && r.requests().memory() != null, "resources.requests.memory", "is required with autoscaling.targetMemoryUtilization:"
-                    + " the autoscaler measures memory use as a share of the request", "mlapi:resources.requests.memory: 1Gi");
-        }
-    }
-
-    private void percent(String key, Integer value) {
-        if (value != null) {
-            check(value >= 1 && value <= 100, key, "must be a percentage from 1 to 100", "mlapi:" + key + ": 70");
-        }
-    }
-
     void disruptionBudget(MlApiConfig c) {
         MlApiConfig.DisruptionBudget b = c.disruptionBudget();
         if (!b.enabled()) {
@@ -156,76 +116,4 @@ final class PodRules extends ConfigRules {
         }
     }
 
-    void scheduling(MlApiConfig.Scheduling s) {
-        metadata("scheduling.nodeSelector", s.nodeSelector(), true);
-        metadata("scheduling.gpuNodeSelector", s.gpuNodeSelector(), true);
-        tolerations("scheduling.tolerations", s.tolerations());
-        tolerations("scheduling.gpuTolerations", s.gpuTolerations());
-        for (int i = 0; i < s.requiredNodeAffinity().size(); i++) {
-            MlApiConfig.NodeRequirement r = s.requiredNodeAffinity().get(i);
-            String key = "scheduling.requiredNodeAffinity[" + i + "]";
-            check(KubernetesNames.isQualifiedName(r.key()), key + ".key", "is not a valid label key", "key: node.kubernetes.io/instance-type");
-            check(NODE_OPERATORS.contains(r.operator()), key + ".operator", "must be one of " + NODE_OPERATORS, "operator: In");
-            boolean needsValues = r.operator() != null && !r.operator().equals("Exists") && !r.operator().equals("DoesNotExist");
-            check(!needsValues || r.values() != null && !r.values().isEmpty(), key + ".values", "operator " + r.operator() + " needs values", "values: [g5.xlarge]");
-            if ("Gt".equals(r.operator()) || "Lt".equals(r.operator())) {
-                check(r.values() == null || r.values().size() == 1 && r.values().get(0).matches("^-?\\d+$"), key + ".values",
-                        "operator " + r.operator() + " compares with one whole number", "values: [\"2\"]");
-            }
-            check(needsValues || r.operator() == null || r.values() == null || r.values().isEmpty(), key + ".values",
-                    "must be left out with operator " + r.operator() + ", which only asks whether the label is there", "{key: " + r.key() + ", operator: " + r.operator() + "}");
-        }
-    }
-
-    private void tolerations(String key, List<MlApiConfig.Toleration> tolerations) {
-        for (int i = 0; i < tolerations.size(); i++) {
-            MlApiConfig.Toleration t = tolerations.get(i);
-            String at = key + "[" + i + "]";
-            String operator = t.operator() == null ? "Equal" : t.operator();
-            check(TOLERATION_OPERATORS.contains(operator), at + ".operator", "must be Exists or Equal", "operator: Exists");
-            check(t.effect() == null || TAINT_EFFECTS.contains(t.effect()), at + ".effect", "must be one of " + TAINT_EFFECTS, "effect: NoSchedule");
-            check(t.tolerationSeconds() == null || "NoExecute".equals(t.effect()), at + ".effect",
-                    "must be NoExecute when tolerationSeconds is set; the API server refuses any other", "effect: NoExecute");
-            check(!operator.equals("Exists") || t.value() == null, at + ".value", "must be empty when the operator is Exists", "operator: Equal");
-            check(t.key() != null || operator.equals("Exists"), at + ".key", "is required unless the operator is Exists", "key: nvidia.com/gpu");
-            check(t.key() == null || KubernetesNames.isQualifiedName(t.key()), at + ".key", "'" + t.key() + "' is not a valid taint key", "key: nvidia.com/gpu");
-            check(t.value() == null || KubernetesNames.isLabelValue(t.value()), at + ".value",
-                    "'" + t.value() + "' is not a valid taint value (63 characters of letters, digits, -_.)", "value: ml");
-        }
-    }
-
-    void modelCache(MlApiConfig.ModelCache cache, MlApiConfig.Namespace namespace) {
-        if (cache == null) {
-            return;
-        }
-        check(cache.mountPath() != null && cache.mountPath().startsWith("/"), "modelCache.mountPath", "must be an absolute path", "mlapi:modelCache.mountPath: /models");
-        check((cache.sizeLimit() == null) != (cache.existingClaim() == null), "modelCache",
-                "takes exactly one of sizeLimit (a node-local emptyDir) or existingClaim (a PersistentVolumeClaim)", "mlapi:modelCache.sizeLimit: 10Gi");
-        quantity("modelCache.sizeLimit", cache.sizeLimit(), "10Gi");
-        if (cache.existingClaim() != null) {
-            check(KubernetesNames.isDnsSubdomain(cache.existingClaim()), "modelCache.existingClaim", "is not a claim name", "mlapi:modelCache.existingClaim: model-weights");
-            check(!namespace.create(), "modelCache.existingClaim", "needs a namespace that outlives the stack: the claim must exist before the first up,"
-                    + " and a namespace the stack creates is deleted, weights and all, by destroy or a rename",
-                    "mlapi:namespace: {name: " + namespace.name() + ", create: false}");
-        }
-        check(!cache.readOnlyMount() || cache.existingClaim() != null, "modelCache.readOnly", "needs existingClaim: a read-only emptyDir would stay empty",
-                "mlapi:modelCache.existingClaim: model-weights");
-    }
-
-    /** Each folder the container gets is mounted once: /tmp, the config files, the model cache, the secret files. */
-    void mountPaths(MlApiConfig c) {
-        Map<String, String> taken = new java.util.HashMap<>(Map.of("/tmp", "the writable /tmp"));
-        java.util.function.BiConsumer<String, String> mount = (key, path) -> {
-            // Secret files of one folder share one mount.
-            String owner = key.startsWith("secrets[") ? "mlapi:secrets" : "mlapi:" + key;
-            String other = path == null ? null : taken.putIfAbsent(path, owner);
-            check(other == null || other.equals(owner), key, path + " is already the mount of " + other + "; give it a folder of its own",
-                    "mlapi:" + key + ": /models");
-        };
-        mount.accept("modelCache.mountPath", c.modelCache() == null ? null : c.modelCache().mountPath());
-        mount.accept("configMap.mountPath", c.configMap() == null ? null : c.configMap().mountPath());
-        for (int i = 0; i < c.secrets().size(); i++) {
-            mount.accept("secrets[" + i + "].mountPath", c.secrets().get(i).mountPath());
-        }
-    }
 }

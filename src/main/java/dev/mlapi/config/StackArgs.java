@@ -54,8 +54,7 @@ public final class StackArgs {
         var args = MlApiArgs.builder()
                 .environment(c.environment().id())
                 .namespace(NamespaceArgs.builder().name(c.namespace().name()).create(c.namespace().create()).build())
-                .image(ImageArgs.builder().reference(c.image().reference()).pullPolicy(c.image().pullPolicy()).pullSecrets(c.image().pullSecrets()).build())
-                .replicas(c.replicas())
+                                .replicas(c.replicas())
                 .resources(resources(c.resources()))
                 .port(c.port())
                 .service(ServiceArgs.builder().type(c.service().type()).port(c.service().port()).build())
@@ -79,6 +78,10 @@ public final class StackArgs {
                         .timeoutSeconds(c.connectionTest().timeoutSeconds()).image(c.connectionTest().image()).revision(c.toString()).build())
                 .securityContext(SecurityContextArgs.builder().runAsUser(c.securityContext().runAsUser())
                         .runAsGroup(c.securityContext().runAsGroup()).fsGroup(c.securityContext().fsGroup()).build());
+        // A config without an image fails validation; its other args are still checked.
+        if (c.image() != null) {
+            args.image(ImageArgs.builder().reference(c.image().reference()).pullPolicy(c.image().pullPolicy()).pullSecrets(c.image().pullSecrets()).build());
+        }
         if (c.configMap() != null) {
             args.configMap(ConfigFilesArgs.builder().data(values(c.configMap().data())).mountPath(c.configMap().mountPath()).build());
         }
@@ -134,7 +137,7 @@ public final class StackArgs {
     private static SchedulingArgs scheduling(MlApiConfig.Scheduling s) {
         return SchedulingArgs.builder().nodeSelector(labels(s.nodeSelector())).tolerations(tolerations(s.tolerations()))
                 .requiredNodeAffinity(s.requiredNodeAffinity().stream().map(r -> NodeRequirementArgs.builder().key(r.key()).operator(r.operator())
-                        .values(r.values() == null ? List.of() : r.values()).build()).toList())
+                        .values(r.values()).build()).toList())
                 .spreadAcrossNodes(s.spreadAcrossNodes()).spreadAcrossZones(s.spreadAcrossZones())
                 .gpuNodeSelector(labels(s.gpuNodeSelector())).gpuTolerations(tolerations(s.gpuTolerations())).build();
     }
@@ -150,7 +153,8 @@ public final class StackArgs {
     }
 
     private static List<NamedValueArgs> values(Map<String, String> entries) {
-        return entries.entrySet().stream().map(e -> NamedValueArgs.builder().name(e.getKey()).value(e.getValue()).build()).toList();
+        // A YAML null is kept for validation to name; it never reaches the component.
+        return entries.entrySet().stream().map(e -> NamedValueArgs.builder().name(e.getKey()).value(Output.ofNullable(e.getValue())).build()).toList();
     }
 
     private static List<LabelArgs> labels(Map<String, String> entries) {

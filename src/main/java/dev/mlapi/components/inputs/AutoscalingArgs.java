@@ -2,7 +2,6 @@ package dev.mlapi.components.inputs;
 
 import com.pulumi.core.annotations.Import;
 import com.pulumi.resources.ResourceArgs;
-import java.util.Objects;
 import java.util.Optional;
 
 /** Scaling on CPU (and memory) use, between minReplicas and maxReplicas. */
@@ -43,9 +42,6 @@ public final class AutoscalingArgs extends ResourceArgs {
         public Builder targetMemoryUtilization(Integer targetMemoryUtilization) { $.targetMemoryUtilization = targetMemoryUtilization; return this; }
 
         public AutoscalingArgs build() {
-            Objects.requireNonNull($.enabled, "expected parameter 'enabled' to be non-null");
-            Objects.requireNonNull($.minReplicas, "expected parameter 'minReplicas' to be non-null");
-            Objects.requireNonNull($.maxReplicas, "expected parameter 'maxReplicas' to be non-null");
             return $;
         }
     }

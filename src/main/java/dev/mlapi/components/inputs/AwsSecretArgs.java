@@ -3,7 +3,6 @@ package dev.mlapi.components.inputs;
 import com.pulumi.core.Output;
 import com.pulumi.core.annotations.Import;
 import com.pulumi.resources.ResourceArgs;
-import java.util.Objects;
 import java.util.Optional;
 
 /** An AWS Secrets Manager secret, synced into the cluster by the External Secrets Operator. */
@@ -40,7 +39,6 @@ public final class AwsSecretArgs extends ResourceArgs {
         public Builder initialValue(String initialValue) { return initialValue(Output.of(initialValue)); }
 
         public AwsSecretArgs build() {
-            Objects.requireNonNull($.secretId, "expected parameter 'secretId' to be non-null");
             return $;
         }
     }

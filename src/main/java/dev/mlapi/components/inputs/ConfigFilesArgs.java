@@ -3,7 +3,6 @@ package dev.mlapi.components.inputs;
 import com.pulumi.core.annotations.Import;
 import com.pulumi.resources.ResourceArgs;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /** Files or environment variables from a ConfigMap the component creates; changed data makes a new ConfigMap and rolls the pods. */
@@ -25,12 +24,11 @@ public final class ConfigFilesArgs extends ResourceArgs {
     public static final class Builder {
         private final ConfigFilesArgs $ = new ConfigFilesArgs();
 
-        public Builder data(List<NamedValueArgs> data) { $.data = List.copyOf(data); return this; }
+        public Builder data(List<NamedValueArgs> data) { $.data = data == null ? null : List.copyOf(data); return this; }
         public Builder data(NamedValueArgs... data) { return data(List.of(data)); }
         public Builder mountPath(String mountPath) { $.mountPath = mountPath; return this; }
 
         public ConfigFilesArgs build() {
-            Objects.requireNonNull($.data, "expected parameter 'data' to be non-null");
             return $;
         }
     }

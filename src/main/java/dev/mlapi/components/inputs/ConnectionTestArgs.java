@@ -2,7 +2,6 @@ package dev.mlapi.components.inputs;
 
 import com.pulumi.core.annotations.Import;
 import com.pulumi.resources.ResourceArgs;
-import java.util.Objects;
 import java.util.Optional;
 
 /** A Job that calls the API through its Service after each change, as the chart's helm test. */
@@ -43,9 +42,6 @@ public final class ConnectionTestArgs extends ResourceArgs {
         public Builder revision(String revision) { $.revision = revision; return this; }
 
         public ConnectionTestArgs build() {
-            Objects.requireNonNull($.enabled, "expected parameter 'enabled' to be non-null");
-            Objects.requireNonNull($.timeoutSeconds, "expected parameter 'timeoutSeconds' to be non-null");
-            Objects.requireNonNull($.image, "expected parameter 'image' to be non-null");
             return $;
         }
     }

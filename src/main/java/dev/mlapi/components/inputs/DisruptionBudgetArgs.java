@@ -2,7 +2,6 @@ package dev.mlapi.components.inputs;
 
 import com.pulumi.core.annotations.Import;
 import com.pulumi.resources.ResourceArgs;
-import java.util.Objects;
 import java.util.Optional;
 
 /** How many replicas voluntary disruptions (node drains) may take at once: exactly one of the two, a count (\"1\") or a percentage (\"25%\"). */
@@ -33,7 +32,6 @@ public final class DisruptionBudgetArgs extends ResourceArgs {
         public Builder maxUnavailable(String maxUnavailable) { $.maxUnavailable = maxUnavailable; return this; }
 
         public DisruptionBudgetArgs build() {
-            Objects.requireNonNull($.enabled, "expected parameter 'enabled' to be non-null");
             return $;
         }
     }

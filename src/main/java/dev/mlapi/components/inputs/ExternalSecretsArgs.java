@@ -3,7 +3,6 @@ package dev.mlapi.components.inputs;
 import com.pulumi.core.Output;
 import com.pulumi.core.annotations.Import;
 import com.pulumi.resources.ResourceArgs;
-import java.util.Objects;
 import java.util.Optional;
 
 /** How the External Secrets Operator reaches AWS for the secrets from AWS Secrets Manager. */
@@ -50,8 +49,6 @@ public final class ExternalSecretsArgs extends ResourceArgs {
         public Builder manageAws(ManagedAwsArgs manageAws) { $.manageAws = manageAws; return this; }
 
         public ExternalSecretsArgs build() {
-            Objects.requireNonNull($.storeKind, "expected parameter 'storeKind' to be non-null");
-            Objects.requireNonNull($.refreshInterval, "expected parameter 'refreshInterval' to be non-null");
             return $;
         }
     }

@@ -4,7 +4,6 @@ import com.pulumi.core.Output;
 import com.pulumi.core.annotations.Import;
 import com.pulumi.resources.ResourceArgs;
 import java.util.List;
-import java.util.Objects;
 
 /** The container image of the API. */
 public final class ImageArgs extends ResourceArgs {
@@ -32,12 +31,10 @@ public final class ImageArgs extends ResourceArgs {
         public Builder reference(Output<String> reference) { $.reference = reference; return this; }
         public Builder reference(String reference) { return reference(Output.of(reference)); }
         public Builder pullPolicy(String pullPolicy) { $.pullPolicy = pullPolicy; return this; }
-        public Builder pullSecrets(List<String> pullSecrets) { $.pullSecrets = List.copyOf(pullSecrets); return this; }
+        public Builder pullSecrets(List<String> pullSecrets) { $.pullSecrets = pullSecrets == null ? null : List.copyOf(pullSecrets); return this; }
         public Builder pullSecrets(String... pullSecrets) { return pullSecrets(List.of(pullSecrets)); }
 
         public ImageArgs build() {
-            Objects.requireNonNull($.reference, "expected parameter 'reference' to be non-null");
-            Objects.requireNonNull($.pullPolicy, "expected parameter 'pullPolicy' to be non-null");
             return $;
         }
     }

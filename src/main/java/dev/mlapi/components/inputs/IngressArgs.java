@@ -3,7 +3,6 @@ package dev.mlapi.components.inputs;
 import com.pulumi.core.annotations.Import;
 import com.pulumi.resources.ResourceArgs;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /** An Ingress that exposes the Service on a host name. */
@@ -46,12 +45,10 @@ public final class IngressArgs extends ResourceArgs {
         public Builder host(String host) { $.host = host; return this; }
         public Builder path(String path) { $.path = path; return this; }
         public Builder tlsSecret(String tlsSecret) { $.tlsSecret = tlsSecret; return this; }
-        public Builder annotations(List<NamedValueArgs> annotations) { $.annotations = List.copyOf(annotations); return this; }
+        public Builder annotations(List<NamedValueArgs> annotations) { $.annotations = annotations == null ? null : List.copyOf(annotations); return this; }
         public Builder annotations(NamedValueArgs... annotations) { return annotations(List.of(annotations)); }
 
         public IngressArgs build() {
-            Objects.requireNonNull($.enabled, "expected parameter 'enabled' to be non-null");
-            Objects.requireNonNull($.path, "expected parameter 'path' to be non-null");
             return $;
         }
     }

@@ -2,7 +2,6 @@ package dev.mlapi.components.inputs;
 
 import com.pulumi.core.annotations.Import;
 import com.pulumi.resources.ResourceArgs;
-import java.util.Objects;
 
 /** A Kubernetes label: a key and a value of at most 63 characters. */
 public final class LabelArgs extends ResourceArgs {
@@ -27,8 +26,6 @@ public final class LabelArgs extends ResourceArgs {
         public Builder value(String value) { $.value = value; return this; }
 
         public LabelArgs build() {
-            Objects.requireNonNull($.name, "expected parameter 'name' to be non-null");
-            Objects.requireNonNull($.value, "expected parameter 'value' to be non-null");
             return $;
         }
     }

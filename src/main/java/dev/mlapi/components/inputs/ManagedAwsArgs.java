@@ -2,7 +2,6 @@ package dev.mlapi.components.inputs;
 
 import com.pulumi.core.annotations.Import;
 import com.pulumi.resources.ResourceArgs;
-import java.util.Objects;
 import java.util.Optional;
 
 /** The AWS side the component creates: the Secrets Manager secrets, and a role only the SecretStore's ServiceAccount can assume. */
@@ -28,7 +27,6 @@ public final class ManagedAwsArgs extends ResourceArgs {
         public Builder kmsKeyArn(String kmsKeyArn) { $.kmsKeyArn = kmsKeyArn; return this; }
 
         public ManagedAwsArgs build() {
-            Objects.requireNonNull($.oidcProviderArn, "expected parameter 'oidcProviderArn' to be non-null");
             return $;
         }
     }

@@ -2,7 +2,6 @@ package dev.mlapi.components.inputs;
 
 import com.pulumi.core.annotations.Import;
 import com.pulumi.resources.ResourceArgs;
-import java.util.Objects;
 import java.util.Optional;
 
 /** Where downloaded model weights are kept: a sized node-local folder, or an existing claim. */
@@ -38,7 +37,6 @@ public final class ModelCacheArgs extends ResourceArgs {
         public Builder readOnly(Boolean readOnly) { $.readOnly = readOnly; return this; }
 
         public ModelCacheArgs build() {
-            Objects.requireNonNull($.mountPath, "expected parameter 'mountPath' to be non-null");
             return $;
         }
     }

@@ -3,7 +3,6 @@ package dev.mlapi.components.inputs;
 import com.pulumi.core.Output;
 import com.pulumi.core.annotations.Import;
 import com.pulumi.resources.ResourceArgs;
-import java.util.Objects;
 
 /** A name and a text value: an environment variable, an annotation, a config file. */
 public final class NamedValueArgs extends ResourceArgs {
@@ -29,8 +28,6 @@ public final class NamedValueArgs extends ResourceArgs {
         public Builder value(String value) { return value(Output.of(value)); }
 
         public NamedValueArgs build() {
-            Objects.requireNonNull($.name, "expected parameter 'name' to be non-null");
-            Objects.requireNonNull($.value, "expected parameter 'value' to be non-null");
             return $;
         }
     }

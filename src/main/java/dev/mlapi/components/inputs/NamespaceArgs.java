@@ -2,7 +2,6 @@ package dev.mlapi.components.inputs;
 
 import com.pulumi.core.annotations.Import;
 import com.pulumi.resources.ResourceArgs;
-import java.util.Objects;
 import java.util.Optional;
 
 /** The namespace the API lives in. */
@@ -28,7 +27,6 @@ public final class NamespaceArgs extends ResourceArgs {
         public Builder create(Boolean create) { $.create = create; return this; }
 
         public NamespaceArgs build() {
-            Objects.requireNonNull($.create, "expected parameter 'create' to be non-null");
             return $;
         }
     }

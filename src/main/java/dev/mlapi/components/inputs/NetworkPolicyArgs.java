@@ -3,7 +3,6 @@ package dev.mlapi.components.inputs;
 import com.pulumi.core.annotations.Import;
 import com.pulumi.resources.ResourceArgs;
 import java.util.List;
-import java.util.Objects;
 
 /** Who may reach the API: pods of its namespace, and the namespaces listed. */
 public final class NetworkPolicyArgs extends ResourceArgs {
@@ -25,11 +24,10 @@ public final class NetworkPolicyArgs extends ResourceArgs {
         private final NetworkPolicyArgs $ = new NetworkPolicyArgs();
 
         public Builder enabled(Boolean enabled) { $.enabled = enabled; return this; }
-        public Builder allowFromNamespaces(List<String> allowFromNamespaces) { $.allowFromNamespaces = List.copyOf(allowFromNamespaces); return this; }
+        public Builder allowFromNamespaces(List<String> allowFromNamespaces) { $.allowFromNamespaces = allowFromNamespaces == null ? null : List.copyOf(allowFromNamespaces); return this; }
         public Builder allowFromNamespaces(String... allowFromNamespaces) { return allowFromNamespaces(List.of(allowFromNamespaces)); }
 
         public NetworkPolicyArgs build() {
-            Objects.requireNonNull($.enabled, "expected parameter 'enabled' to be non-null");
             return $;
         }
     }

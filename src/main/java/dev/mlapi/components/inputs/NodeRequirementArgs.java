@@ -3,7 +3,7 @@ package dev.mlapi.components.inputs;
 import com.pulumi.core.annotations.Import;
 import com.pulumi.resources.ResourceArgs;
 import java.util.List;
-import java.util.Objects;
+import java.util.Optional;
 
 /** A rule on node labels the pods require, as in a node affinity. */
 public final class NodeRequirementArgs extends ResourceArgs {
@@ -20,8 +20,8 @@ public final class NodeRequirementArgs extends ResourceArgs {
     public String key() { return key; }
     /** In, NotIn, Exists, DoesNotExist, Gt or Lt. */
     public String operator() { return operator; }
-    /** The values, for In, NotIn (one or more), Gt and Lt (one whole number). Empty when not set. */
-    public List<String> values() { return values == null ? List.of() : values; }
+    /** The values, for In, NotIn (one or more), Gt and Lt (one whole number); left out for Exists and DoesNotExist. */
+    public Optional<List<String>> values() { return Optional.ofNullable(values); }
 
     public static Builder builder() { return new Builder(); }
 
@@ -30,12 +30,10 @@ public final class NodeRequirementArgs extends ResourceArgs {
 
         public Builder key(String key) { $.key = key; return this; }
         public Builder operator(String operator) { $.operator = operator; return this; }
-        public Builder values(List<String> values) { $.values = List.copyOf(values); return this; }
+        public Builder values(List<String> values) { $.values = values == null ? null : List.copyOf(values); return this; }
         public Builder values(String... values) { return values(List.of(values)); }
 
         public NodeRequirementArgs build() {
-            Objects.requireNonNull($.key, "expected parameter 'key' to be non-null");
-            Objects.requireNonNull($.operator, "expected parameter 'operator' to be non-null");
             return $;
         }
     }

@@ -2,7 +2,6 @@ package dev.mlapi.components.inputs;
 
 import com.pulumi.core.annotations.Import;
 import com.pulumi.resources.ResourceArgs;
-import java.util.Objects;
 
 /** HTTP health checks. The startup probe allows modelLoadTimeoutSeconds for the model to load before liveness takes over. */
 public final class ProbesArgs extends ResourceArgs {
@@ -52,13 +51,6 @@ public final class ProbesArgs extends ResourceArgs {
         public Builder modelLoadTimeoutSeconds(Integer modelLoadTimeoutSeconds) { $.modelLoadTimeoutSeconds = modelLoadTimeoutSeconds; return this; }
 
         public ProbesArgs build() {
-            Objects.requireNonNull($.livenessPath, "expected parameter 'livenessPath' to be non-null");
-            Objects.requireNonNull($.readinessPath, "expected parameter 'readinessPath' to be non-null");
-            Objects.requireNonNull($.startupPath, "expected parameter 'startupPath' to be non-null");
-            Objects.requireNonNull($.periodSeconds, "expected parameter 'periodSeconds' to be non-null");
-            Objects.requireNonNull($.timeoutSeconds, "expected parameter 'timeoutSeconds' to be non-null");
-            Objects.requireNonNull($.failureThreshold, "expected parameter 'failureThreshold' to be non-null");
-            Objects.requireNonNull($.modelLoadTimeoutSeconds, "expected parameter 'modelLoadTimeoutSeconds' to be non-null");
             return $;
         }
     }

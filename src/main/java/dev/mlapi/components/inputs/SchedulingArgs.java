@@ -44,17 +44,17 @@ public final class SchedulingArgs extends ResourceArgs {
     public static final class Builder {
         private final SchedulingArgs $ = new SchedulingArgs();
 
-        public Builder nodeSelector(List<LabelArgs> nodeSelector) { $.nodeSelector = List.copyOf(nodeSelector); return this; }
+        public Builder nodeSelector(List<LabelArgs> nodeSelector) { $.nodeSelector = nodeSelector == null ? null : List.copyOf(nodeSelector); return this; }
         public Builder nodeSelector(LabelArgs... nodeSelector) { return nodeSelector(List.of(nodeSelector)); }
-        public Builder tolerations(List<TolerationArgs> tolerations) { $.tolerations = List.copyOf(tolerations); return this; }
+        public Builder tolerations(List<TolerationArgs> tolerations) { $.tolerations = tolerations == null ? null : List.copyOf(tolerations); return this; }
         public Builder tolerations(TolerationArgs... tolerations) { return tolerations(List.of(tolerations)); }
-        public Builder requiredNodeAffinity(List<NodeRequirementArgs> requiredNodeAffinity) { $.requiredNodeAffinity = List.copyOf(requiredNodeAffinity); return this; }
+        public Builder requiredNodeAffinity(List<NodeRequirementArgs> requiredNodeAffinity) { $.requiredNodeAffinity = requiredNodeAffinity == null ? null : List.copyOf(requiredNodeAffinity); return this; }
         public Builder requiredNodeAffinity(NodeRequirementArgs... requiredNodeAffinity) { return requiredNodeAffinity(List.of(requiredNodeAffinity)); }
         public Builder spreadAcrossNodes(Boolean spreadAcrossNodes) { $.spreadAcrossNodes = spreadAcrossNodes; return this; }
         public Builder spreadAcrossZones(Boolean spreadAcrossZones) { $.spreadAcrossZones = spreadAcrossZones; return this; }
-        public Builder gpuNodeSelector(List<LabelArgs> gpuNodeSelector) { $.gpuNodeSelector = List.copyOf(gpuNodeSelector); return this; }
+        public Builder gpuNodeSelector(List<LabelArgs> gpuNodeSelector) { $.gpuNodeSelector = gpuNodeSelector == null ? null : List.copyOf(gpuNodeSelector); return this; }
         public Builder gpuNodeSelector(LabelArgs... gpuNodeSelector) { return gpuNodeSelector(List.of(gpuNodeSelector)); }
-        public Builder gpuTolerations(List<TolerationArgs> gpuTolerations) { $.gpuTolerations = List.copyOf(gpuTolerations); return this; }
+        public Builder gpuTolerations(List<TolerationArgs> gpuTolerations) { $.gpuTolerations = gpuTolerations == null ? null : List.copyOf(gpuTolerations); return this; }
         public Builder gpuTolerations(TolerationArgs... gpuTolerations) { return gpuTolerations(List.of(gpuTolerations)); }
 
         public SchedulingArgs build() {

@@ -2,7 +2,6 @@ package dev.mlapi.components.inputs;
 
 import com.pulumi.core.annotations.Import;
 import com.pulumi.resources.ResourceArgs;
-import java.util.Objects;
 
 /** A value sealed for the cluster's Sealed Secrets controller, bound to this namespace and the component's sealed Secret name (MlApi.sealedSecretName). */
 public final class SealedArgs extends ResourceArgs {
@@ -22,7 +21,6 @@ public final class SealedArgs extends ResourceArgs {
         public Builder encryptedData(String encryptedData) { $.encryptedData = encryptedData; return this; }
 
         public SealedArgs build() {
-            Objects.requireNonNull($.encryptedData, "expected parameter 'encryptedData' to be non-null");
             return $;
         }
     }

@@ -3,7 +3,6 @@ package dev.mlapi.components.inputs;
 import com.pulumi.core.Output;
 import com.pulumi.core.annotations.Import;
 import com.pulumi.resources.ResourceArgs;
-import java.util.Objects;
 import java.util.Optional;
 
 /** A credential for the API, from exactly one source, read as an environment variable or as a file. */
@@ -50,7 +49,6 @@ public final class SecretArgs extends ResourceArgs {
         public Builder sealed(SealedArgs sealed) { $.sealed = sealed; return this; }
 
         public SecretArgs build() {
-            Objects.requireNonNull($.name, "expected parameter 'name' to be non-null");
             return $;
         }
     }

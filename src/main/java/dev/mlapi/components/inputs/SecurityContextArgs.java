@@ -2,7 +2,6 @@ package dev.mlapi.components.inputs;
 
 import com.pulumi.core.annotations.Import;
 import com.pulumi.resources.ResourceArgs;
-import java.util.Objects;
 
 /** The ids the pods run as; never root. */
 public final class SecurityContextArgs extends ResourceArgs {
@@ -32,9 +31,6 @@ public final class SecurityContextArgs extends ResourceArgs {
         public Builder fsGroup(Integer fsGroup) { $.fsGroup = fsGroup; return this; }
 
         public SecurityContextArgs build() {
-            Objects.requireNonNull($.runAsUser, "expected parameter 'runAsUser' to be non-null");
-            Objects.requireNonNull($.runAsGroup, "expected parameter 'runAsGroup' to be non-null");
-            Objects.requireNonNull($.fsGroup, "expected parameter 'fsGroup' to be non-null");
             return $;
         }
     }

@@ -3,7 +3,6 @@ package dev.mlapi.components.inputs;
 import com.pulumi.core.annotations.Import;
 import com.pulumi.resources.ResourceArgs;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /** The identity the pods run as. */
@@ -35,13 +34,11 @@ public final class ServiceAccountArgs extends ResourceArgs {
 
         public Builder create(Boolean create) { $.create = create; return this; }
         public Builder name(String name) { $.name = name; return this; }
-        public Builder annotations(List<NamedValueArgs> annotations) { $.annotations = List.copyOf(annotations); return this; }
+        public Builder annotations(List<NamedValueArgs> annotations) { $.annotations = annotations == null ? null : List.copyOf(annotations); return this; }
         public Builder annotations(NamedValueArgs... annotations) { return annotations(List.of(annotations)); }
         public Builder automountToken(Boolean automountToken) { $.automountToken = automountToken; return this; }
 
         public ServiceAccountArgs build() {
-            Objects.requireNonNull($.create, "expected parameter 'create' to be non-null");
-            Objects.requireNonNull($.automountToken, "expected parameter 'automountToken' to be non-null");
             return $;
         }
     }

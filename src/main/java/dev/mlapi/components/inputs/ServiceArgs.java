@@ -2,7 +2,6 @@ package dev.mlapi.components.inputs;
 
 import com.pulumi.core.annotations.Import;
 import com.pulumi.resources.ResourceArgs;
-import java.util.Objects;
 
 /** The Service in front of the pods. */
 public final class ServiceArgs extends ResourceArgs {
@@ -27,8 +26,6 @@ public final class ServiceArgs extends ResourceArgs {
         public Builder port(Integer port) { $.port = port; return this; }
 
         public ServiceArgs build() {
-            Objects.requireNonNull($.type, "expected parameter 'type' to be non-null");
-            Objects.requireNonNull($.port, "expected parameter 'port' to be non-null");
             return $;
         }
     }

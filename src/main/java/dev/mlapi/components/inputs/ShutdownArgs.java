@@ -2,7 +2,6 @@ package dev.mlapi.components.inputs;
 
 import com.pulumi.core.annotations.Import;
 import com.pulumi.resources.ResourceArgs;
-import java.util.Objects;
 
 /** How a pod stops: it keeps serving for drainSeconds while traffic moves away, then gets SIGTERM. */
 public final class ShutdownArgs extends ResourceArgs {
@@ -27,8 +26,6 @@ public final class ShutdownArgs extends ResourceArgs {
         public Builder gracePeriodSeconds(Integer gracePeriodSeconds) { $.gracePeriodSeconds = gracePeriodSeconds; return this; }
 
         public ShutdownArgs build() {
-            Objects.requireNonNull($.drainSeconds, "expected parameter 'drainSeconds' to be non-null");
-            Objects.requireNonNull($.gracePeriodSeconds, "expected parameter 'gracePeriodSeconds' to be non-null");
             return $;
         }
     }
