@@ -73,7 +73,7 @@ public final class MlApiArgsRules {
         MlApiArgsRules rules = new MlApiArgsRules(UnaryOperator.identity());
         rules.required("", args);
         if (rules.problems.isEmpty()) {
-            rules.all(args);
+            rules.all(name, args);
         }
         if (!rules.problems.isEmpty()) {
             throw new InvalidArgsException(name, rules.problems);
@@ -85,7 +85,8 @@ public final class MlApiArgsRules {
         return List.copyOf(problems);
     }
 
-    private void all(MlApiArgs args) {
+    private void all(String name, MlApiArgs args) {
+        name(name);
         check(ENVIRONMENTS.contains(args.environment()), "environment", "must be one of " + ENVIRONMENTS, example("environment", "dev"));
         ports(args);
         probes(args.probes());
@@ -131,6 +132,20 @@ public final class MlApiArgsRules {
                 }
             }
         }
+    }
+
+    /** The API's name, which names its objects: the Service's among them, which must start with a letter (DNS-1035). */
+    public void name(String name) {
+        dnsLabel("name", name, "sentiment-api");
+        check(name.isEmpty() || !Character.isDigit(name.charAt(0)), "name", "'" + name + "' starts with a digit; the Service named after it must start with a letter",
+                example("name", "sentiment-api"));
+    }
+
+    /** A name that must be a DNS-1123 label, such as a namespace's. */
+    public void dnsLabel(String path, String value, String good) {
+        String lookAlike = value.chars().anyMatch(ch -> ch > 127) ? " (it has characters outside ASCII that look like letters)" : "";
+        check(KubernetesNames.isDnsLabel(value), path, "'" + value + "' is not a DNS-1123 label (lower-case letters, digits and '-', at most 63)" + lookAlike,
+                example(path, good));
     }
 
     /** The container's port and the Service's. */

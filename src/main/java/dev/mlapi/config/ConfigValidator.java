@@ -34,10 +34,7 @@ final class ConfigValidator extends ConfigRules {
         MlApiArgs args = StackArgs.of(c, Map.of(), Map.of());
         check(c.name() != null && !c.name().isBlank(), "name", "is required: the name of your ML API, used for every object", "mlapi:name: sentiment-api");
         if (c.name() != null && !c.name().isBlank()) {
-            dnsLabel("name", c.name(), "sentiment-api");
-            // The Service takes the name, and Service names must start with a letter (DNS-1035).
-            check(!Character.isDigit(c.name().charAt(0)), "name", "'" + c.name() + "' starts with a digit; the Service named after it must start with a letter",
-                    "mlapi:name: sentiment-api");
+            component(rules -> rules.name(c.name()));
             check(stated.path("namespace").has("name") || !KubernetesNames.isDnsLabel(c.name()) || c.namespace().name().length() <= KubernetesNames.MAX_LABEL,
                     "name", "is too long for the namespace named after it, " + c.namespace().name() + " (at most 63 characters)",
                     "mlapi:name: sentiment-api or mlapi:namespace.name: sentiment-" + stack);
@@ -86,7 +83,7 @@ final class ConfigValidator extends ConfigRules {
         if (ns.name() == null || !stated.path("namespace").has("name")) {
             return;
         }
-        dnsLabel("namespace.name", ns.name(), "sentiment-api-" + stack);
+        component(rules -> rules.dnsLabel("namespace.name", ns.name(), "sentiment-api-" + stack));
         check(!KubernetesNames.SYSTEM_NAMESPACES.contains(ns.name()), "namespace.name",
                 "'" + ns.name() + "' is a system namespace; the ML API gets a namespace of its own", "mlapi:namespace.name: sentiment-api-" + stack);
     }
@@ -163,11 +160,4 @@ final class ConfigValidator extends ConfigRules {
             envVars("configMap.data", files.data());
         }
     }
-
-    private void dnsLabel(String key, String value, String good) {
-        String lookAlike = value.chars().anyMatch(ch -> ch > 127) ? " (it has characters outside ASCII that look like letters)" : "";
-        check(KubernetesNames.isDnsLabel(value), key, "'" + value + "' is not a DNS-1123 label (lower-case letters, digits and '-', at most 63)" + lookAlike,
-                "mlapi:" + key + ": " + good);
-    }
-
 }

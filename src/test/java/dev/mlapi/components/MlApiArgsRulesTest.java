@@ -46,7 +46,11 @@ class MlApiArgsRulesTest {
     }
 
     private static Run run(MlApiArgs args) {
-        return ProgramUnderMocks.run(ProgramUnderMocks.PROJECT, "dev", ctx -> new MlApi("fraud-api", args, null));
+        return run("fraud-api", args);
+    }
+
+    private static Run run(String name, MlApiArgs args) {
+        return ProgramUnderMocks.run(ProgramUnderMocks.PROJECT, "dev", ctx -> new MlApi(name, args, null));
     }
 
     private static InvalidArgsException error(Run run) {
@@ -91,6 +95,15 @@ class MlApiArgsRulesTest {
                         + " (for example: connectionTest.image: ghcr.io/acme/mlapi-connection-test@sha256:" + "0123456789abcdef".repeat(4) + ")"),
                 error(run).problems().stream().map(Object::toString).toList());
         assertTrue(run.resources().stream().noneMatch(r -> r.type().startsWith("kubernetes:")), () -> "registered " + run.types());
+    }
+
+    @Test
+    void theNameNamesEveryObjectSoItMustBeADnsLabelThatStartsWithALetter() {
+        Run run = run("9-Fraud", valid(Output.of("ghcr.io/acme/fraud-api:2.1.0")).environment("qa").build());
+        assertEquals(List.of("name: '9-Fraud' is not a DNS-1123 label (lower-case letters, digits and '-', at most 63) (for example: name: sentiment-api)",
+                "name: '9-Fraud' starts with a digit; the Service named after it must start with a letter (for example: name: sentiment-api)",
+                "environment: must be one of [dev, staging, production] (for example: environment: dev)"),
+                error(run).problems().stream().map(Object::toString).toList());
     }
 
     @Test
