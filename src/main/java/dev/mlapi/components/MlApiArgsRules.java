@@ -5,7 +5,9 @@ import com.pulumi.core.annotations.Import;
 import com.pulumi.resources.ResourceArgs;
 import dev.mlapi.components.inputs.AutoscalingArgs;
 import dev.mlapi.components.inputs.ConnectionTestArgs;
+import dev.mlapi.components.inputs.ExternalSecretsArgs;
 import dev.mlapi.components.inputs.LabelArgs;
+import dev.mlapi.components.inputs.ManagedAwsArgs;
 import dev.mlapi.components.inputs.ModelCacheArgs;
 import dev.mlapi.components.inputs.NamedValueArgs;
 import dev.mlapi.components.inputs.NodeRequirementArgs;
@@ -51,6 +53,9 @@ public final class MlApiArgsRules {
     private static final Pattern IMMUTABLE_TAG = Pattern.compile("^v?\\d+\\.\\d+\\.\\d+(?:[-+][0-9A-Za-z.-]+)?$|^(?:[a-z0-9.-]+-)?[0-9a-f]{7,40}$");
     private static final List<String> ENVIRONMENTS = List.of("dev", "staging", "production");
     private static final String DIGEST_EXAMPLE = "sha256:" + "0123456789abcdef".repeat(4);
+    private static final Pattern ROLE_ARN = Pattern.compile("^arn:aws[a-z-]*:iam::\\d{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$");
+    private static final Pattern OIDC_PROVIDER_ARN = Pattern.compile("^arn:aws[a-z-]*:iam::\\d{12}:oidc-provider/[A-Za-z0-9./_-]+$");
+    private static final Pattern REGION = Pattern.compile("^[a-z]{2}(-gov)?-[a-z]+-\\d$");
     private static final List<String> TOLERATION_OPERATORS = List.of("Exists", "Equal");
     private static final List<String> TAINT_EFFECTS = List.of("NoSchedule", "PreferNoSchedule", "NoExecute");
     private static final List<String> NODE_OPERATORS = List.of("In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt");
@@ -88,9 +93,13 @@ public final class MlApiArgsRules {
     private void all(String name, MlApiArgs args) {
         name(name);
         check(ENVIRONMENTS.contains(args.environment()), "environment", "must be one of " + ENVIRONMENTS, example("environment", "dev"));
+        replicaBounds(args);
+        replicaNeeds(args);
         ports(args);
         probes(args.probes());
         shutdown(args.shutdown());
+        // The role's ARN may be an output: checked once known (checkedRoleArn).
+        externalSecrets(args, Optional.empty());
         autoscaling(args);
         autoscalingRequests(args);
         metadata(args);
@@ -146,6 +155,87 @@ public final class MlApiArgsRules {
         String lookAlike = value.chars().anyMatch(ch -> ch > 127) ? " (it has characters outside ASCII that look like letters)" : "";
         check(KubernetesNames.isDnsLabel(value), path, "'" + value + "' is not a DNS-1123 label (lower-case letters, digits and '-', at most 63)" + lookAlike,
                 example(path, good));
+    }
+
+    /** A replica count the cluster takes. */
+    public void replicaBounds(MlApiArgs args) {
+        check(args.replicas() >= 0, "replicas", "must not be negative", example("replicas", "2"));
+        check(args.replicas() <= MAX_REPLICAS, "replicas", args.replicas() + " is more than " + MAX_REPLICAS + " replicas", example("replicas", "3"));
+    }
+
+    /** Replicas enough for the connection test, and in production for a node's loss, when no autoscaler owns the count. */
+    public void replicaNeeds(MlApiArgs args) {
+        if (AppAutoscaler.enabled(args).isPresent()) {
+            return;
+        }
+        if (args.replicas() == 0 && args.connectionTest().filter(ConnectionTestArgs::enabled).isPresent()) {
+            problem("replicas", "0 replicas can never pass the connection test, so every up would fail;"
+                    + " turn the test off while the API is scaled to zero", example("connectionTest.enabled", "false"));
+        }
+        if (args.environment().equals("production")) {
+            check(args.replicas() >= 2, "replicas", "production needs at least 2 replicas to survive a node loss", example("replicas", "3"));
+        }
+    }
+
+    /**
+     * How the External Secrets Operator reaches AWS, when a secret comes from there.
+     * @param roleArn the role's ARN when the consumer knows its value now; the component checks it once known
+     */
+    public void externalSecrets(MlApiArgs args, Optional<String> roleArn) {
+        if (SecretRouting.fromAws(args).isEmpty()) {
+            return;
+        }
+        if (args.externalSecrets().isEmpty()) {
+            problem("externalSecrets", "is required when a secret comes from AWS Secrets Manager", example("externalSecrets.region", "eu-west-1"));
+            return;
+        }
+        ExternalSecretsArgs es = args.externalSecrets().get();
+        if ("ClusterSecretStore".equals(es.storeKind())) {
+            check(es.clusterStoreName().filter(KubernetesNames::isDnsSubdomain).isPresent(), "externalSecrets.clusterStoreName",
+                    "names the existing ClusterSecretStore to use", example("externalSecrets.clusterStoreName", "aws-secrets-manager"));
+        } else {
+            check("SecretStore".equals(es.storeKind()), "externalSecrets.storeKind", "must be SecretStore or ClusterSecretStore", example("externalSecrets.storeKind", "SecretStore"));
+            check(es.region().filter(region -> REGION.matcher(region).matches()).isPresent(), "externalSecrets.region", "is required: the AWS region of the secrets",
+                    example("externalSecrets.region", "eu-west-1"));
+            if (es.manageAws().isPresent()) {
+                ManagedAwsArgs managed = es.manageAws().get();
+                String oidc = managed.oidcProviderArn();
+                check(oidc != null && OIDC_PROVIDER_ARN.matcher(oidc).matches(), "externalSecrets.manageAws.oidcProviderArn",
+                        oidc == null ? "is required: the cluster's IAM OIDC provider, which the role trusts" : "'" + oidc + "' is not an IAM OIDC provider ARN",
+                        "oidcProviderArn: arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789");
+                check(managed.kmsKeyArn().filter(kms -> !kms.matches("^arn:aws[a-z-]*:kms:[a-z0-9-]+:\\d{12}:key/[a-f0-9-]+$")).isEmpty(),
+                        "externalSecrets.manageAws.kmsKeyArn", "is not a KMS key ARN", "kmsKeyArn: arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab");
+                check(es.roleArn().isEmpty(), "externalSecrets.roleArn", "is made by the stack when it manages AWS; leave it out",
+                        "no " + keys.apply("externalSecrets.roleArn") + " beside manageAws");
+                SecretRouting.fromAws(args).stream().filter(s -> s.awsSecretsManager().orElseThrow().secretId() != null
+                        && s.awsSecretsManager().orElseThrow().secretId().startsWith("arn:")).forEach(s -> problem("secrets",
+                        s.name() + " names an ARN, but a secret the stack creates is named, not an ARN", "secretId: ml/sentiment/db"));
+            } else if (es.roleArn().isEmpty() || roleArn.isPresent()) {
+                problems.addAll(roleArn(roleArn.orElse(null), keys));
+            }
+        }
+        check(es.refreshInterval() != null && es.refreshInterval().matches("^(\\d+(s|m|h))+$"), "externalSecrets.refreshInterval", "is not a duration",
+                example("externalSecrets.refreshInterval", "1h"));
+    }
+
+    /** The role the SecretStore's ServiceAccount assumes (IRSA): required without manageAws, and an IAM role ARN. */
+    private static List<ArgsProblem> roleArn(String roleArn, UnaryOperator<String> keys) {
+        MlApiArgsRules rules = new MlApiArgsRules(keys);
+        rules.check(roleArn != null && ROLE_ARN.matcher(roleArn).matches(), "externalSecrets.roleArn",
+                roleArn == null ? "is required: the IAM role the ServiceAccount assumes (IRSA) to read the secrets" : "'" + roleArn + "' is not an IAM role ARN",
+                rules.example("externalSecrets.roleArn", "arn:aws:iam::123456789012:role/sentiment-api-secrets"));
+        return rules.problems;
+    }
+
+    /** The role's ARN of the args, failing the component when its value is not an IAM role ARN. */
+    static Output<String> checkedRoleArn(String name, MlApiArgs args) {
+        return args.externalSecrets().flatMap(ExternalSecretsArgs::roleArn).orElseThrow().applyValue(arn -> {
+            List<ArgsProblem> problems = roleArn(arn, UnaryOperator.identity());
+            if (!problems.isEmpty()) {
+                throw new InvalidArgsException(name, problems);
+            }
+            return arn;
+        });
     }
 
     /** The container's port and the Service's. */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -41,7 +42,9 @@ final class ConfigValidator extends ConfigRules {
         }
         namespace(c.namespace());
         image(c.environment(), c.image());
-        replicas(c);
+        component(rules -> rules.replicaBounds(args));
+        replicasPinned(c);
+        component(rules -> rules.replicaNeeds(args));
         podRules.resources(c.environment(), c.resources(), c.scheduling(), c.modelCache());
         component(rules -> rules.ports(args));
         component(rules -> rules.probes(args.probes()));
@@ -49,7 +52,7 @@ final class ConfigValidator extends ConfigRules {
         envVars("env", c.env());
         secretRules.plainCredentials(c.env(), c.secrets());
         secretRules.secrets(c);
-        secretRules.externalSecrets(c);
+        component(rules -> rules.externalSecrets(args, Optional.ofNullable(c.externalSecrets().roleArn())));
         configFiles(c.configMap());
         component(rules -> rules.autoscaling(args));
         component(rules -> rules.autoscalingRequests(args));
@@ -115,19 +118,11 @@ final class ConfigValidator extends ConfigRules {
         }
     }
 
-    private void replicas(MlApiConfig c) {
-        check(c.replicas() >= 0, "replicas", "must not be negative", "mlapi:replicas: 2");
-        check(c.replicas() <= MAX_REPLICAS, "replicas", c.replicas() + " is more than " + MAX_REPLICAS + " replicas", "mlapi:replicas: 3");
+    /** The autoscaler owns the count; a count the stack file states would fight it. */
+    private void replicasPinned(MlApiConfig c) {
         if (c.autoscaling().enabled() && stated.has("replicas")) {
             problems.add(problem("replicas", "is pinned while autoscaling is on; the autoscaler owns the replica count",
                     "mlapi:autoscaling.minReplicas: " + c.replicas()));
-        }
-        if (!c.autoscaling().enabled() && c.replicas() == 0 && c.connectionTest().enabled()) {
-            problems.add(problem("replicas", "0 replicas can never pass the connection test, so every up would fail;"
-                    + " turn the test off while the API is scaled to zero", "mlapi:connectionTest.enabled: false"));
-        }
-        if (c.environment() == Environment.PRODUCTION && !c.autoscaling().enabled()) {
-            check(c.replicas() >= 2, "replicas", "production needs at least 2 replicas to survive a node loss", "mlapi:replicas: 3");
         }
     }
 

@@ -11,15 +11,13 @@ import java.util.regex.Pattern;
 /**
  * The rules of secrets: each entry of mlapi:secrets has one source and one target, a
  * stack-config value is encrypted, an AWS entry names a secret the External Secrets Operator can
- * read, a sealed value is one, and no credential sits in plain text in mlapi:env.
+ * read, a sealed value is one, and no credential sits in plain text in mlapi:env. How the operator
+ * reaches AWS is the component's rule (MlApiArgsRules.externalSecrets).
  */
 final class SecretRules extends ConfigRules {
     private static final Pattern SECRET_ARN = Pattern.compile("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:[A-Za-z0-9/_+=.@-]+$");
     private static final Pattern SEALED = Pattern.compile("^[A-Za-z0-9+/]{64,}={0,2}$");
     private static final Pattern SECRET_NAME = Pattern.compile("^[A-Za-z0-9/_+=.@-]{1,512}$");
-    private static final Pattern ROLE_ARN = Pattern.compile("^arn:aws[a-z-]*:iam::\\d{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$");
-    private static final Pattern OIDC_PROVIDER_ARN = Pattern.compile("^arn:aws[a-z-]*:iam::\\d{12}:oidc-provider/[A-Za-z0-9./_-]+$");
-    private static final Pattern REGION = Pattern.compile("^[a-z]{2}(-gov)?-[a-z]+-\\d$");
 
     private final Set<String> keys;
     private final Set<String> encryptedKeys;
@@ -94,39 +92,6 @@ final class SecretRules extends ConfigRules {
         } else {
             check(SECRET_NAME.matcher(id).matches(), at + ".secretId", "'" + id + "' is not a Secrets Manager secret name", "secretId: ml/sentiment/registry-token");
         }
-    }
-
-    void externalSecrets(MlApiConfig c) {
-        List<SecretsBySource.Sourced<SecretSource.AwsSecret>> aws = c.secretsBySource().aws();
-        if (aws.isEmpty()) {
-            return;
-        }
-        MlApiConfig.ExternalSecrets es = c.externalSecrets();
-        if ("ClusterSecretStore".equals(es.storeKind())) {
-            check(es.clusterStoreName() != null && KubernetesNames.isDnsSubdomain(es.clusterStoreName()), "externalSecrets.clusterStoreName",
-                    "names the existing ClusterSecretStore to use", "mlapi:externalSecrets.clusterStoreName: aws-secrets-manager");
-        } else {
-            check("SecretStore".equals(es.storeKind()), "externalSecrets.storeKind", "must be SecretStore or ClusterSecretStore", "mlapi:externalSecrets.storeKind: SecretStore");
-            check(es.region() != null && REGION.matcher(es.region()).matches(), "externalSecrets.region", "is required: the AWS region of the secrets",
-                    "mlapi:externalSecrets.region: eu-west-1");
-            MlApiConfig.ManagedAws managed = es.manageAws();
-            if (managed != null) {
-                check(managed.oidcProviderArn() != null && OIDC_PROVIDER_ARN.matcher(managed.oidcProviderArn()).matches(), "externalSecrets.manageAws.oidcProviderArn",
-                        managed.oidcProviderArn() == null ? "is required: the cluster's IAM OIDC provider, which the role trusts"
-                                : "'" + managed.oidcProviderArn() + "' is not an IAM OIDC provider ARN", "oidcProviderArn: arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789");
-                check(managed.kmsKeyArn() == null || managed.kmsKeyArn().matches("^arn:aws[a-z-]*:kms:[a-z0-9-]+:\\d{12}:key/[a-f0-9-]+$"),
-                        "externalSecrets.manageAws.kmsKeyArn", "is not a KMS key ARN", "kmsKeyArn: arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab");
-                check(es.roleArn() == null, "externalSecrets.roleArn", "is made by the stack when it manages AWS; leave it out", "no mlapi:externalSecrets.roleArn beside manageAws");
-                aws.stream().filter(s -> s.source().secretId() != null && s.source().secretId().startsWith("arn:")).forEach(s -> problems.add(problem("secrets",
-                        s.secret().name() + " names an ARN, but a secret the stack creates is named, not an ARN", "secretId: ml/sentiment/db")));
-            } else {
-                check(es.roleArn() != null && ROLE_ARN.matcher(es.roleArn()).matches(), "externalSecrets.roleArn",
-                        es.roleArn() == null ? "is required: the IAM role the ServiceAccount assumes (IRSA) to read the secrets"
-                                : "'" + es.roleArn() + "' is not an IAM role ARN", "mlapi:externalSecrets.roleArn: arn:aws:iam::123456789012:role/sentiment-api-secrets");
-            }
-        }
-        check(es.refreshInterval() != null && es.refreshInterval().matches("^(\\d+(s|m|h))+$"), "externalSecrets.refreshInterval", "is not a duration",
-                "mlapi:externalSecrets.refreshInterval: 1h");
     }
 
     /**

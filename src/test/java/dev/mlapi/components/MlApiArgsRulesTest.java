@@ -7,13 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.pulumi.core.Output;
 import dev.mlapi.ProgramUnderMocks;
 import dev.mlapi.ProgramUnderMocks.Run;
+import dev.mlapi.components.inputs.AwsSecretArgs;
 import dev.mlapi.components.inputs.ConnectionTestArgs;
+import dev.mlapi.components.inputs.ExternalSecretsArgs;
 import dev.mlapi.components.inputs.ImageArgs;
 import dev.mlapi.components.inputs.LabelArgs;
 import dev.mlapi.components.inputs.NamespaceArgs;
 import dev.mlapi.components.inputs.ProbesArgs;
 import dev.mlapi.components.inputs.ResourcesArgs;
 import dev.mlapi.components.inputs.SchedulingArgs;
+import dev.mlapi.components.inputs.SecretArgs;
 import dev.mlapi.components.inputs.SecurityContextArgs;
 import dev.mlapi.components.inputs.ServiceAccountArgs;
 import dev.mlapi.components.inputs.ServiceArgs;
@@ -124,6 +127,22 @@ class MlApiArgsRulesTest {
                         + " or ghcr.io/acme/sentiment-api:1.4.2)"),
                 error(run).problems().stream().map(Object::toString).toList());
         assertFalse(run.resources().stream().anyMatch(r -> r.type().equals("kubernetes:apps/v1:Deployment")), "no Deployment runs a refused image");
+    }
+
+    @Test
+    void aRoleFromAnotherResourceIsCheckedOnceKnown() {
+        Output<String> role = Output.of("sentiment-api-secrets").applyValue(name -> "arn:aws:iam::123456789012:user/" + name);
+        Run run = run(valid(Output.of("ghcr.io/acme/fraud-api:2.1.0"))
+                .secrets(SecretArgs.builder().name("db-password").mountPath("/var/run/secrets/db")
+                        .awsSecretsManager(AwsSecretArgs.builder().secretId("ml/fraud/db").build()).build())
+                .externalSecrets(ExternalSecretsArgs.builder().storeKind("SecretStore").region("eu-west-1").roleArn(role).refreshInterval("1h").build())
+                .build());
+
+        assertEquals(List.of("externalSecrets.roleArn: 'arn:aws:iam::123456789012:user/sentiment-api-secrets' is not an IAM role ARN"
+                        + " (for example: externalSecrets.roleArn: arn:aws:iam::123456789012:role/sentiment-api-secrets)"),
+                error(run).problems().stream().map(Object::toString).toList());
+        assertTrue(run.ofType("kubernetes:core/v1:ServiceAccount").stream().noneMatch(r -> r.at("/metadata/name").endsWith("secret-store")),
+                "no ServiceAccount assumes a refused role");
     }
 
     @Test
