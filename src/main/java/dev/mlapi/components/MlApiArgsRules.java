@@ -4,6 +4,7 @@ import com.pulumi.core.Output;
 import com.pulumi.core.annotations.Import;
 import com.pulumi.resources.ResourceArgs;
 import dev.mlapi.components.inputs.AutoscalingArgs;
+import dev.mlapi.components.inputs.ConfigFilesArgs;
 import dev.mlapi.components.inputs.ConnectionTestArgs;
 import dev.mlapi.components.inputs.ExternalSecretsArgs;
 import dev.mlapi.components.inputs.LabelArgs;
@@ -51,8 +52,11 @@ public final class MlApiArgsRules {
     private static final Pattern TAG = Pattern.compile("^[\\w][\\w.-]{0,127}$");
     /** Tags that name one build forever: a semantic version, or a commit id. */
     private static final Pattern IMMUTABLE_TAG = Pattern.compile("^v?\\d+\\.\\d+\\.\\d+(?:[-+][0-9A-Za-z.-]+)?$|^(?:[a-z0-9.-]+-)?[0-9a-f]{7,40}$");
+    private static final List<String> PULL_POLICIES = List.of("Always", "IfNotPresent", "Never");
     private static final List<String> ENVIRONMENTS = List.of("dev", "staging", "production");
     private static final String DIGEST_EXAMPLE = "sha256:" + "0123456789abcdef".repeat(4);
+    private static final Pattern ENV_NAME = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*$");
+    private static final Pattern CONFIG_MAP_KEY = Pattern.compile("^[-._a-zA-Z0-9]{1,253}$");
     private static final Pattern ROLE_ARN = Pattern.compile("^arn:aws[a-z-]*:iam::\\d{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$");
     private static final Pattern OIDC_PROVIDER_ARN = Pattern.compile("^arn:aws[a-z-]*:iam::\\d{12}:oidc-provider/[A-Za-z0-9./_-]+$");
     private static final Pattern REGION = Pattern.compile("^[a-z]{2}(-gov)?-[a-z]+-\\d$");
@@ -93,13 +97,16 @@ public final class MlApiArgsRules {
     private void all(String name, MlApiArgs args) {
         name(name);
         check(ENVIRONMENTS.contains(args.environment()), "environment", "must be one of " + ENVIRONMENTS, example("environment", "dev"));
+        imagePull(args);
         replicaBounds(args);
         replicaNeeds(args);
         ports(args);
         probes(args.probes());
         shutdown(args.shutdown());
+        env(args);
         // The role's ARN may be an output: checked once known (checkedRoleArn).
         externalSecrets(args, Optional.empty());
+        configMap(args);
         autoscaling(args);
         autoscalingRequests(args);
         metadata(args);
@@ -155,6 +162,47 @@ public final class MlApiArgsRules {
         String lookAlike = value.chars().anyMatch(ch -> ch > 127) ? " (it has characters outside ASCII that look like letters)" : "";
         check(KubernetesNames.isDnsLabel(value), path, "'" + value + "' is not a DNS-1123 label (lower-case letters, digits and '-', at most 63)" + lookAlike,
                 example(path, good));
+    }
+
+    /** How the kubelet pulls the image, and with which credentials. */
+    public void imagePull(MlApiArgs args) {
+        check(PULL_POLICIES.contains(args.image().pullPolicy()), "image.pullPolicy", "must be one of " + PULL_POLICIES, example("image.pullPolicy", "IfNotPresent"));
+        List<String> secrets = args.image().pullSecrets();
+        for (int i = 0; i < secrets.size(); i++) {
+            check(KubernetesNames.isDnsSubdomain(secrets.get(i)), "image.pullSecrets[" + i + "]", "is not a Secret name", example("image.pullSecrets", "[registry-credentials]"));
+        }
+    }
+
+    /** The container's variable names. */
+    public void env(MlApiArgs args) {
+        envNames("env", args.env());
+    }
+
+    /** The ConfigMap's files (with a mount path) or variables (without). */
+    public void configMap(MlApiArgs args) {
+        if (args.configMap().isEmpty()) {
+            return;
+        }
+        ConfigFilesArgs files = args.configMap().get();
+        check(!files.data().isEmpty(), "configMap.data", "is empty; give the files or variables to provide", example("configMap.data", "{labels.json: '[\"neg\",\"pos\"]'}"));
+        if (files.mountPath().isPresent()) {
+            check(files.mountPath().get().startsWith("/"), "configMap.mountPath", "must be an absolute path", example("configMap.mountPath", "/etc/mlapi"));
+            files.data().forEach(file -> check(CONFIG_MAP_KEY.matcher(file.name()).matches(), "configMap.data." + file.name(),
+                    "is not a ConfigMap key: up to 253 letters, digits and -._, no folders", example("configMap.data.labels.json", "'[\"neg\",\"pos\"]'")));
+            files.data().forEach(file -> check(!file.name().startsWith(".."), "configMap.data." + file.name(),
+                    "must not start with '..' (the kubelet keeps its own files there)", example("configMap.data.labels.json", "'[]'")));
+        } else {
+            envNames("configMap.data", files.data());
+        }
+    }
+
+    private void envNames(String key, List<NamedValueArgs> variables) {
+        variables.forEach(v -> check(isEnvName(v.name()), key + "." + v.name(), "is not a valid environment variable name", example(key + ".MODEL_NAME", "distilbert")));
+    }
+
+    /** A name the container's environment takes. */
+    public static boolean isEnvName(String name) {
+        return ENV_NAME.matcher(name).matches();
     }
 
     /** A replica count the cluster takes. */

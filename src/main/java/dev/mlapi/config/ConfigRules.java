@@ -3,14 +3,12 @@ package dev.mlapi.config;
 import dev.mlapi.components.MlApiArgsRules;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * What the groups of config rules share: the stack, what its file states, and the list that
  * collects the problems of every group in the order they are checked.
  */
 abstract class ConfigRules {
-    static final Pattern ENV_NAME = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*$");
     static final int MAX_REPLICAS = MlApiArgsRules.MAX_REPLICAS;
 
     final String stack;

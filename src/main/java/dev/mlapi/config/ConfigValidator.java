@@ -10,12 +10,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 /** The rules a bound config must meet; each broken rule becomes one {@link ConfigProblem}. */
 final class ConfigValidator extends ConfigRules {
-    private static final Pattern CONFIG_MAP_KEY = Pattern.compile("^[-._a-zA-Z0-9]{1,253}$");
-    private static final List<String> PULL_POLICIES = List.of("Always", "IfNotPresent", "Never");
     private static final String DIGEST_EXAMPLE = "mlapi:image.digest: sha256:" + "0123456789abcdef".repeat(4);
 
     private final SecretRules secretRules;
@@ -41,7 +38,9 @@ final class ConfigValidator extends ConfigRules {
                     "mlapi:name: sentiment-api or mlapi:namespace.name: sentiment-" + stack);
         }
         namespace(c.namespace());
-        image(c.environment(), c.image());
+        if (image(c.environment(), c.image())) {
+            component(rules -> rules.imagePull(args));
+        }
         component(rules -> rules.replicaBounds(args));
         replicasPinned(c);
         component(rules -> rules.replicaNeeds(args));
@@ -49,11 +48,15 @@ final class ConfigValidator extends ConfigRules {
         component(rules -> rules.ports(args));
         component(rules -> rules.probes(args.probes()));
         component(rules -> rules.shutdown(args.shutdown()));
-        envVars("env", c.env());
+        component(rules -> rules.env(args));
+        noNullValues("env", c.env());
         secretRules.plainCredentials(c.env(), c.secrets());
         secretRules.secrets(c);
         component(rules -> rules.externalSecrets(args, Optional.ofNullable(c.externalSecrets().roleArn())));
-        configFiles(c.configMap());
+        component(rules -> rules.configMap(args));
+        if (c.configMap() != null && c.configMap().data() != null) {
+            noNullValues("configMap.data", c.configMap().data());
+        }
         component(rules -> rules.autoscaling(args));
         component(rules -> rules.autoscalingRequests(args));
         podRules.disruptionBudget(c);
@@ -91,10 +94,11 @@ final class ConfigValidator extends ConfigRules {
                 "'" + ns.name() + "' is a system namespace; the ML API gets a namespace of its own", "mlapi:namespace.name: sentiment-api-" + stack);
     }
 
-    private void image(Environment env, MlApiConfig.Image image) {
+    /** The stack file's repository, tag and digest; whether the image is stated at all. */
+    private boolean image(Environment env, MlApiConfig.Image image) {
         if (image == null || image.repository() == null || image.repository().isBlank()) {
             problems.add(problem("image.repository", "is required: the container image of your ML API", "mlapi:image.repository: ghcr.io/acme/sentiment-api"));
-            return;
+            return false;
         }
         check(MlApiArgsRules.isRepository(image.repository()), "image.repository",
                 "'" + image.repository() + "' is not an image repository (no tag or digest here, lower-case path)", "mlapi:image.repository: ghcr.io/acme/sentiment-api");
@@ -112,10 +116,7 @@ final class ConfigValidator extends ConfigRules {
             problems.add(problem("image.tag", "'" + image.tag() + "' can point at a different image tomorrow; " + env.id()
                     + " needs a digest or an immutable version tag", DIGEST_EXAMPLE + " or mlapi:image.tag: \"1.4.2\""));
         }
-        check(PULL_POLICIES.contains(image.pullPolicy()), "image.pullPolicy", "must be one of " + PULL_POLICIES, "mlapi:image.pullPolicy: IfNotPresent");
-        for (int i = 0; i < image.pullSecrets().size(); i++) {
-            check(KubernetesNames.isDnsSubdomain(image.pullSecrets().get(i)), "image.pullSecrets[" + i + "]", "is not a Secret name", "mlapi:image.pullSecrets: [registry-credentials]");
-        }
+        return true;
     }
 
     /** The autoscaler owns the count; a count the stack file states would fight it. */
@@ -126,33 +127,9 @@ final class ConfigValidator extends ConfigRules {
         }
     }
 
-    private void envVars(String key, Map<String, String> env) {
-        env.keySet().forEach(name -> check(ENV_NAME.matcher(name).matches(), key + "." + name, "is not a valid environment variable name", "mlapi:" + key + ".MODEL_NAME: distilbert"));
-        noNullValues(key, env);
-    }
-
     /** YAML's null (or a bare key) is no text; the program would have nothing to pass on. */
     private void noNullValues(String key, Map<String, String> entries) {
         entries.forEach((name, value) -> check(value != null, key + "." + name, "has no value (YAML null); give text, or \"\" for empty",
                 "mlapi:" + key + "." + name + ": \"\""));
-    }
-
-    private void configFiles(MlApiConfig.ConfigFiles files) {
-        if (files == null) {
-            return;
-        }
-        check(files.data() != null && !files.data().isEmpty(), "configMap.data", "is empty; give the files or variables to provide", "mlapi:configMap.data: {labels.json: '[\"neg\",\"pos\"]'}");
-        if (files.mountPath() != null) {
-            check(files.mountPath().startsWith("/"), "configMap.mountPath", "must be an absolute path", "mlapi:configMap.mountPath: /etc/mlapi");
-            if (files.data() != null) {
-                files.data().keySet().forEach(file -> check(CONFIG_MAP_KEY.matcher(file).matches(), "configMap.data." + file,
-                        "is not a ConfigMap key: up to 253 letters, digits and -._, no folders", "mlapi:configMap.data.labels.json: '[\"neg\",\"pos\"]'"));
-                files.data().keySet().forEach(name -> check(!name.startsWith(".."), "configMap.data." + name,
-                        "must not start with '..' (the kubelet keeps its own files there)", "mlapi:configMap.data.labels.json: '[]'"));
-                noNullValues("configMap.data", files.data());
-            }
-        } else if (files.data() != null) {
-            envVars("configMap.data", files.data());
-        }
     }
 }

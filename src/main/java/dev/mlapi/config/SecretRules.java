@@ -1,6 +1,7 @@
 package dev.mlapi.config;
 
 import dev.mlapi.components.KubernetesNames;
+import dev.mlapi.components.MlApiArgsRules;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Arrays;
 import java.util.List;
@@ -48,7 +49,7 @@ final class SecretRules extends ConfigRules {
             check((s.env() == null) != (s.mountPath() == null), at, "takes exactly one of env (a variable) or mountPath (a folder for a file)",
                     "env: MODEL_REGISTRY_TOKEN");
             if (s.env() != null) {
-                check(ENV_NAME.matcher(s.env()).matches(), at + ".env", "is not a valid environment variable name", "env: MODEL_REGISTRY_TOKEN");
+                check(MlApiArgsRules.isEnvName(s.env()), at + ".env", "is not a valid environment variable name", "env: MODEL_REGISTRY_TOKEN");
                 check(targets.add(s.env()), at + ".env", s.env() + " is set twice (here and in mlapi:env or another secret)", "env: MODEL_REGISTRY_TOKEN_2");
             }
             if (s.mountPath() != null) {
