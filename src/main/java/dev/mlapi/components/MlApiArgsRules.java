@@ -15,18 +15,23 @@ import dev.mlapi.components.inputs.NodeRequirementArgs;
 import dev.mlapi.components.inputs.ProbesArgs;
 import dev.mlapi.components.inputs.QuantitiesArgs;
 import dev.mlapi.components.inputs.SchedulingArgs;
+import dev.mlapi.components.inputs.SealedArgs;
+import dev.mlapi.components.inputs.SecretArgs;
 import dev.mlapi.components.inputs.SecurityContextArgs;
 import dev.mlapi.components.inputs.ShutdownArgs;
 import dev.mlapi.components.inputs.TolerationArgs;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The rules an {@link MlApiArgs} must meet, stated once for every consumer: {@link MlApi} checks
@@ -57,6 +62,9 @@ public final class MlApiArgsRules {
     private static final String DIGEST_EXAMPLE = "sha256:" + "0123456789abcdef".repeat(4);
     private static final Pattern ENV_NAME = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*$");
     private static final Pattern CONFIG_MAP_KEY = Pattern.compile("^[-._a-zA-Z0-9]{1,253}$");
+    private static final Pattern SECRET_ARN = Pattern.compile("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:[A-Za-z0-9/_+=.@-]+$");
+    private static final Pattern SEALED = Pattern.compile("^[A-Za-z0-9+/]{64,}={0,2}$");
+    private static final Pattern SECRET_NAME = Pattern.compile("^[A-Za-z0-9/_+=.@-]{1,512}$");
     private static final Pattern ROLE_ARN = Pattern.compile("^arn:aws[a-z-]*:iam::\\d{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$");
     private static final Pattern OIDC_PROVIDER_ARN = Pattern.compile("^arn:aws[a-z-]*:iam::\\d{12}:oidc-provider/[A-Za-z0-9./_-]+$");
     private static final Pattern REGION = Pattern.compile("^[a-z]{2}(-gov)?-[a-z]+-\\d$");
@@ -104,6 +112,7 @@ public final class MlApiArgsRules {
         probes(args.probes());
         shutdown(args.shutdown());
         env(args);
+        secrets(args, MlApiArgsRules::ownSources);
         // The role's ARN may be an output: checked once known (checkedRoleArn).
         externalSecrets(args, Optional.empty());
         configMap(args);
@@ -203,6 +212,80 @@ public final class MlApiArgsRules {
     /** A name the container's environment takes. */
     public static boolean isEnvName(String name) {
         return ENV_NAME.matcher(name).matches();
+    }
+
+    /**
+     * What a consumer knows of where its secrets' values come from: the problems of entry
+     * {@code index}'s source, reported in its place. The component's own ({@link #ownSources}):
+     * exactly one source, and a sealed value that is one.
+     */
+    @FunctionalInterface
+    public interface SecretSources {
+        List<ArgsProblem> problems(int index, SecretArgs secret);
+    }
+
+    /** Each secret has one name, one target (a variable or a file) and one source, and reaches the container once. */
+    public void secrets(MlApiArgs args, SecretSources sources) {
+        Set<String> targets = new HashSet<>();
+        args.env().forEach(e -> targets.add(e.name()));
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < args.secrets().size(); i++) {
+            SecretArgs s = args.secrets().get(i);
+            String at = "secrets[" + i + "]";
+            String env = s.env().orElse(null);
+            String mountPath = s.mountPath().orElse(null);
+            check(s.name() != null && KubernetesNames.isDnsSubdomain(s.name()), at + ".name", "'" + s.name() + "' is not a valid secret name", "name: model-registry-token");
+            check(s.name() == null || names.add(s.name()), at + ".name", "'" + s.name() + "' is used twice", "name: model-registry-token-2");
+            check((env == null) != (mountPath == null), at, "takes exactly one of env (a variable) or mountPath (a folder for a file)", "env: MODEL_REGISTRY_TOKEN");
+            if (env != null) {
+                check(isEnvName(env), at + ".env", "is not a valid environment variable name", "env: MODEL_REGISTRY_TOKEN");
+                check(targets.add(env), at + ".env", env + " is set twice (here and in " + keys.apply("env") + " or another secret)", "env: MODEL_REGISTRY_TOKEN_2");
+            }
+            if (mountPath != null) {
+                check(mountPath.startsWith("/"), at + ".mountPath", "must be an absolute path", "mountPath: /var/run/secrets/registry");
+                check(targets.add(mountPath + "/" + s.name()), at + ".mountPath", "the file " + mountPath + "/" + s.name() + " is written twice",
+                        "mountPath: /var/run/secrets/other");
+            }
+            problems.addAll(sources.problems(i, s));
+            if (s.awsSecretsManager().isPresent()) {
+                awsSecret(at + ".awsSecretsManager", s.awsSecretsManager().get().secretId());
+                // The operator rotates the Secret in place; only a mounted file sees the new value without a restart.
+                check(env == null, at + ".env", "an env var keeps the old value after AWS Secrets Manager rotates it, until the pods"
+                        + " restart; read it from a file the operator keeps current", "mountPath: /var/run/secrets/" + s.name());
+            }
+        }
+    }
+
+    private void awsSecret(String at, String id) {
+        if (id == null || id.isBlank()) {
+            problem(at + ".secretId", "is required: the Secrets Manager name or ARN", "secretId: ml/sentiment/registry-token");
+        } else if (id.startsWith("arn:")) {
+            check(SECRET_ARN.matcher(id).matches(), at + ".secretId", "'" + id + "' is not a Secrets Manager secret ARN",
+                    "secretId: arn:aws:secretsmanager:eu-west-1:123456789012:secret:ml/registry-token-AbCdEf");
+        } else {
+            check(SECRET_NAME.matcher(id).matches(), at + ".secretId", "'" + id + "' is not a Secrets Manager secret name", "secretId: ml/sentiment/registry-token");
+        }
+    }
+
+    /** The component's own rules on a secret's source: exactly one, and a sealed value that is one. */
+    private static List<ArgsProblem> ownSources(int index, SecretArgs s) {
+        String at = "secrets[" + index + "]";
+        long sources = Stream.of(s.value(), s.awsSecretsManager(), s.sealed()).filter(Optional::isPresent).count();
+        if (sources != 1) {
+            return List.of(new ArgsProblem(at, "takes exactly one source: value (a secret output), awsSecretsManager or sealed",
+                    "awsSecretsManager: {secretId: ml/sentiment/registry-token}"));
+        }
+        String sealed = s.sealed().map(SealedArgs::encryptedData).orElse(null);
+        if (s.sealed().isPresent() && !isSealedValue(sealed)) {
+            return List.of(new ArgsProblem(at + ".sealed.encryptedData", "is not a sealed value; seal it with kubeseal --scope strict for the"
+                    + " namespace and the Secret MlApi.sealedSecretName gives", "sealed: {encryptedData: AgBy3i4OJSWK+PiTySYZZA...}"));
+        }
+        return List.of();
+    }
+
+    /** A value sealed by kubeseal: base64 of its ciphertext. */
+    public static boolean isSealedValue(String encryptedData) {
+        return encryptedData != null && SEALED.matcher(encryptedData).matches();
     }
 
     /** A replica count the cluster takes. */

@@ -51,7 +51,7 @@ final class ConfigValidator extends ConfigRules {
         component(rules -> rules.env(args));
         noNullValues("env", c.env());
         secretRules.plainCredentials(c.env(), c.secrets());
-        secretRules.secrets(c);
+        component(rules -> rules.secrets(args, (index, secret) -> secretRules.source(c, index)));
         component(rules -> rules.externalSecrets(args, Optional.ofNullable(c.externalSecrets().roleArn())));
         component(rules -> rules.configMap(args));
         if (c.configMap() != null && c.configMap().data() != null) {

@@ -1,13 +1,14 @@
 package dev.mlapi.config;
 
-import dev.mlapi.components.KubernetesNames;
+import dev.mlapi.components.ArgsProblem;
 import dev.mlapi.components.MlApiArgsRules;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The rules of secrets: each entry of mlapi:secrets has one source and one target, a
@@ -16,9 +17,6 @@ import java.util.regex.Pattern;
  * reaches AWS is the component's rule (MlApiArgsRules.externalSecrets).
  */
 final class SecretRules extends ConfigRules {
-    private static final Pattern SECRET_ARN = Pattern.compile("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:[A-Za-z0-9/_+=.@-]+$");
-    private static final Pattern SEALED = Pattern.compile("^[A-Za-z0-9+/]{64,}={0,2}$");
-    private static final Pattern SECRET_NAME = Pattern.compile("^[A-Za-z0-9/_+=.@-]{1,512}$");
 
     private final Set<String> keys;
     private final Set<String> encryptedKeys;
@@ -38,61 +36,39 @@ final class SecretRules extends ConfigRules {
                         + "}] and " + setSecret(camel(n), stack)))));
     }
 
-    void secrets(MlApiConfig c) {
-        Set<String> targets = new java.util.HashSet<>(c.env().keySet());
-        Set<String> names = new java.util.HashSet<>();
-        for (int i = 0; i < c.secrets().size(); i++) {
-            MlApiConfig.SecretRef s = c.secrets().get(i);
-            String at = "secrets[" + i + "]";
-            check(s.name() != null && KubernetesNames.isDnsSubdomain(s.name()), at + ".name", "'" + s.name() + "' is not a valid secret name", "name: model-registry-token");
-            check(s.name() == null || names.add(s.name()), at + ".name", "'" + s.name() + "' is used twice", "name: model-registry-token-2");
-            check((s.env() == null) != (s.mountPath() == null), at, "takes exactly one of env (a variable) or mountPath (a folder for a file)",
-                    "env: MODEL_REGISTRY_TOKEN");
-            if (s.env() != null) {
-                check(MlApiArgsRules.isEnvName(s.env()), at + ".env", "is not a valid environment variable name", "env: MODEL_REGISTRY_TOKEN");
-                check(targets.add(s.env()), at + ".env", s.env() + " is set twice (here and in mlapi:env or another secret)", "env: MODEL_REGISTRY_TOKEN_2");
-            }
-            if (s.mountPath() != null) {
-                check(s.mountPath().startsWith("/"), at + ".mountPath", "must be an absolute path", "mountPath: /var/run/secrets/registry");
-                check(targets.add(s.mountPath() + "/" + s.name()), at + ".mountPath", "the file " + s.mountPath() + "/" + s.name() + " is written twice",
-                        "mountPath: /var/run/secrets/other");
-            }
-            if (s.source() == null) {
-                problems.add(problem(at, "takes exactly one source: stackConfig (an encrypted stack-config key), awsSecretsManager or sealed",
-                        "stackConfig: modelRegistryToken"));
-            } else {
-                s.source().visit(key -> encryptedKey(at + ".stackConfig", key.key()), aws -> {
-                    awsSecret(at + ".awsSecretsManager", aws);
-                    // The operator rotates the Secret in place; only a mounted file sees the new value without a restart.
-                    check(s.env() == null, at + ".env", "an env var keeps the old value after AWS Secrets Manager rotates it, until the pods"
-                            + " restart; read it from a file the operator keeps current", "mountPath: /var/run/secrets/" + s.name());
-                }, sealed -> check(sealed.encryptedData() != null && SEALED.matcher(sealed.encryptedData()).matches(), at + ".sealed.encryptedData",
-                        "is not a sealed value; make one with ./mlapi seal " + stack + " " + s.name(), "sealed: {encryptedData: AgBy3i4OJSWK+PiTySYZZA...}"));
-            }
-        }
-    }
-
-    private void encryptedKey(String at, String key) {
-        if (!keys.contains(key)) {
-            problems.add(problem(at, "mlapi:" + key + " is not set", setSecret(key, stack)));
-        } else if (!encryptedKeys.contains(key)) {
-            problems.add(problem(at, "mlapi:" + key + " is in plain text in the stack file; it must be encrypted", setSecret(key, stack)));
-        }
-    }
-
-    private void awsSecret(String at, SecretSource.AwsSecret aws) {
-        if (aws.valueFrom() != null) {
-            encryptedKey(at + ".valueFrom", aws.valueFrom());
-        }
-        String id = aws.secretId();
-        if (id == null || id.isBlank()) {
-            problems.add(problem(at + ".secretId", "is required: the Secrets Manager name or ARN", "secretId: ml/sentiment/registry-token"));
-        } else if (id.startsWith("arn:")) {
-            check(SECRET_ARN.matcher(id).matches(), at + ".secretId", "'" + id + "' is not a Secrets Manager secret ARN",
-                    "secretId: arn:aws:secretsmanager:eu-west-1:123456789012:secret:ml/registry-token-AbCdEf");
+    /**
+     * What the stack file says of where entry {@code index}'s value comes from (the component
+     * checks the rest of each entry): one source stated, an encrypted stack-config key, a
+     * sealed value made by ./mlapi seal.
+     */
+    List<ArgsProblem> source(MlApiConfig c, int index) {
+        MlApiConfig.SecretRef s = c.secrets().get(index);
+        String at = "secrets[" + index + "]";
+        List<ArgsProblem> found = new ArrayList<>();
+        if (s.source() == null) {
+            found.add(new ArgsProblem(at, "takes exactly one source: stackConfig (an encrypted stack-config key), awsSecretsManager or sealed",
+                    "stackConfig: modelRegistryToken"));
         } else {
-            check(SECRET_NAME.matcher(id).matches(), at + ".secretId", "'" + id + "' is not a Secrets Manager secret name", "secretId: ml/sentiment/registry-token");
+            s.source().visit(key -> encryptedKey(at + ".stackConfig", key.key()).ifPresent(found::add),
+                    aws -> Optional.ofNullable(aws.valueFrom()).flatMap(key -> encryptedKey(at + ".awsSecretsManager.valueFrom", key)).ifPresent(found::add),
+                    sealed -> {
+                        if (!MlApiArgsRules.isSealedValue(sealed.encryptedData())) {
+                            found.add(new ArgsProblem(at + ".sealed.encryptedData", "is not a sealed value; make one with ./mlapi seal " + stack + " " + s.name(),
+                                    "sealed: {encryptedData: AgBy3i4OJSWK+PiTySYZZA...}"));
+                        }
+                    });
         }
+        return found;
+    }
+
+    private Optional<ArgsProblem> encryptedKey(String at, String key) {
+        if (!keys.contains(key)) {
+            return Optional.of(new ArgsProblem(at, "mlapi:" + key + " is not set", setSecret(key, stack)));
+        }
+        if (!encryptedKeys.contains(key)) {
+            return Optional.of(new ArgsProblem(at, "mlapi:" + key + " is in plain text in the stack file; it must be encrypted", setSecret(key, stack)));
+        }
+        return Optional.empty();
     }
 
     /**

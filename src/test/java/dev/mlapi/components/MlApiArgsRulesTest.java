@@ -16,6 +16,7 @@ import dev.mlapi.components.inputs.NamespaceArgs;
 import dev.mlapi.components.inputs.ProbesArgs;
 import dev.mlapi.components.inputs.ResourcesArgs;
 import dev.mlapi.components.inputs.SchedulingArgs;
+import dev.mlapi.components.inputs.SealedArgs;
 import dev.mlapi.components.inputs.SecretArgs;
 import dev.mlapi.components.inputs.SecurityContextArgs;
 import dev.mlapi.components.inputs.ServiceAccountArgs;
@@ -127,6 +128,31 @@ class MlApiArgsRulesTest {
                         + " or ghcr.io/acme/sentiment-api:1.4.2)"),
                 error(run).problems().stream().map(Object::toString).toList());
         assertFalse(run.resources().stream().anyMatch(r -> r.type().equals("kubernetes:apps/v1:Deployment")), "no Deployment runs a refused image");
+    }
+
+    @Test
+    void eachSecretHasOneTargetAndOneSource() {
+        Run run = run(valid(Output.of("ghcr.io/acme/fraud-api:2.1.0"))
+                .secrets(SecretArgs.builder().name("api-token").env("API_TOKEN").mountPath("/var/run/secrets/api").build(),
+                        SecretArgs.builder().name("db-password").env("DB_PASSWORD").value(Output.ofSecret("s3cret"))
+                                .awsSecretsManager(AwsSecretArgs.builder().secretId("ml/fraud/db").build()).build(),
+                        SecretArgs.builder().name("signing-key").mountPath("/var/run/secrets/signing")
+                                .sealed(SealedArgs.builder().encryptedData("not sealed").build()).build())
+                .externalSecrets(ExternalSecretsArgs.builder().storeKind("ClusterSecretStore").clusterStoreName("aws").refreshInterval("1h").build())
+                .build());
+
+        assertEquals(List.of(
+                "secrets[0]: takes exactly one of env (a variable) or mountPath (a folder for a file) (for example: env: MODEL_REGISTRY_TOKEN)",
+                "secrets[0]: takes exactly one source: value (a secret output), awsSecretsManager or sealed"
+                        + " (for example: awsSecretsManager: {secretId: ml/sentiment/registry-token})",
+                "secrets[1]: takes exactly one source: value (a secret output), awsSecretsManager or sealed"
+                        + " (for example: awsSecretsManager: {secretId: ml/sentiment/registry-token})",
+                "secrets[1].env: an env var keeps the old value after AWS Secrets Manager rotates it, until the pods restart; read it from a file"
+                        + " the operator keeps current (for example: mountPath: /var/run/secrets/db-password)",
+                "secrets[2].sealed.encryptedData: is not a sealed value; seal it with kubeseal --scope strict for the namespace and the Secret"
+                        + " MlApi.sealedSecretName gives (for example: sealed: {encryptedData: AgBy3i4OJSWK+PiTySYZZA...})"),
+                error(run).problems().stream().map(Object::toString).toList());
+        assertFalse(error(run).getMessage().contains("s3cret"), "a secret value never reaches the message");
     }
 
     @Test
