@@ -14,6 +14,7 @@ import dev.mlapi.components.inputs.NamedValueArgs;
 import dev.mlapi.components.inputs.NodeRequirementArgs;
 import dev.mlapi.components.inputs.ProbesArgs;
 import dev.mlapi.components.inputs.QuantitiesArgs;
+import dev.mlapi.components.inputs.ResourcesArgs;
 import dev.mlapi.components.inputs.SchedulingArgs;
 import dev.mlapi.components.inputs.SealedArgs;
 import dev.mlapi.components.inputs.SecretArgs;
@@ -21,6 +22,8 @@ import dev.mlapi.components.inputs.SecurityContextArgs;
 import dev.mlapi.components.inputs.ShutdownArgs;
 import dev.mlapi.components.inputs.TolerationArgs;
 import java.lang.reflect.Field;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -108,6 +111,7 @@ public final class MlApiArgsRules {
         imagePull(args);
         replicaBounds(args);
         replicaNeeds(args);
+        resources(args, false);
         ports(args);
         probes(args.probes());
         shutdown(args.shutdown());
@@ -369,6 +373,83 @@ public final class MlApiArgsRules {
         });
     }
 
+    /**
+     * What each replica reserves and may use: amounts above 0, limits not below requests, room for
+     * /tmp and the model cache; in production a memory limit reserved whole; GPU nodes for a GPU.
+     * @param memoryRequestFollowsLimit the memory request is the limit, set by the consumer: checked as the limit
+     */
+    public void resources(MlApiArgs args, boolean memoryRequestFollowsLimit) {
+        ResourcesArgs r = args.resources();
+        boolean production = "production".equals(args.environment());
+        Optional<QuantitiesArgs> requests = r.requests();
+        Optional<QuantitiesArgs> limits = r.limits();
+        Optional<BigDecimal> cpuRequest = amount("resources.requests.cpu", requests.flatMap(QuantitiesArgs::cpu), "500m");
+        Optional<BigDecimal> memoryRequest = memoryRequestFollowsLimit ? Optional.empty()
+                : amount("resources.requests.memory", requests.flatMap(QuantitiesArgs::memory), "1Gi");
+        Optional<BigDecimal> cpuLimit = amount("resources.limits.cpu", limits.flatMap(QuantitiesArgs::cpu), "2");
+        Optional<BigDecimal> memoryLimit = amount("resources.limits.memory", limits.flatMap(QuantitiesArgs::memory), "2Gi");
+        Optional<BigDecimal> storageRequest = amount("resources.requests.ephemeralStorage", requests.flatMap(QuantitiesArgs::ephemeralStorage), "1Gi");
+        Optional<BigDecimal> storageLimit = amount("resources.limits.ephemeralStorage", limits.flatMap(QuantitiesArgs::ephemeralStorage), "4Gi");
+        limitNotBelowRequest("ephemeralStorage", storageRequest, storageLimit, "4Gi");
+        BigDecimal gi = Quantity.parse("1Gi").orElseThrow();
+        BigDecimal scratch = gi.add(args.modelCache().flatMap(ModelCacheArgs::sizeLimit).flatMap(Quantity::parse).orElse(BigDecimal.ZERO));
+        if (storageLimit.isPresent() && storageLimit.get().compareTo(scratch) < 0) {
+            problem("resources.limits.ephemeralStorage", "is below /tmp (1Gi) plus the model cache's sizeLimit; the pod would be evicted as the cache fills",
+                    example("resources.limits.ephemeralStorage", scratch.divide(gi, 0, RoundingMode.UP).add(BigDecimal.ONE) + "Gi"));
+        }
+        limitNotBelowRequest("cpu", cpuRequest, cpuLimit, "2");
+        if (!production) {
+            limitNotBelowRequest("memory", memoryRequest, memoryLimit, "2Gi");
+        } else if (memoryRequest.isPresent() && memoryLimit.isPresent() && memoryRequest.get().compareTo(memoryLimit.get()) != 0) {
+            // Guaranteed memory: the request reserves what the model really uses, and under node
+            // memory pressure the kernel and the kubelet pick burstable pods first.
+            String limit = limits.get().memory().get();
+            problem("resources.requests.memory", "(" + requests.get().memory().get() + ") differs from resources.limits.memory (" + limit
+                    + "); production reserves the whole limit, so a model server under node memory pressure is not OOM-killed ahead of others;"
+                    + " leave the request out (it follows the limit) or make it equal", example("resources.requests.memory", limit));
+        }
+        if (production) {
+            check(limits.flatMap(QuantitiesArgs::memory).isPresent(), "resources.limits.memory",
+                    "production needs a memory limit so one replica cannot starve its node", example("resources.limits.memory", "4Gi"));
+        }
+        r.gpu().ifPresent(gpu -> {
+            check(gpu >= 0, "resources.gpu", "must not be negative", example("resources.gpu", "1"));
+            if (gpu > 0) {
+                SchedulingArgs s = args.scheduling().orElseGet(() -> SchedulingArgs.builder().build());
+                check(!s.gpuTolerations().isEmpty() || !s.gpuNodeSelector().isEmpty(), "scheduling.gpuNodeSelector",
+                        "a GPU is requested but nothing steers the pod to GPU nodes", example("scheduling.gpuNodeSelector", "{nvidia.com/gpu.present: \"true\"}"));
+            }
+        });
+    }
+
+    private Optional<BigDecimal> quantity(String key, String text, String good) {
+        if (text == null) {
+            return Optional.empty();
+        }
+        Optional<BigDecimal> value = Quantity.parse(text);
+        check(value.isPresent(), key, "'" + text + "' is not a Kubernetes quantity", example(key, good));
+        return value;
+    }
+
+    /** A request or limit: a quantity above 0 (a zero limit is none, a zero request reserves nothing). */
+    private Optional<BigDecimal> amount(String key, Optional<String> stated, String good) {
+        String text = stated.orElse(null);
+        boolean negative = text != null && text.startsWith("-") && Quantity.parse(text.substring(1)).isPresent();
+        Optional<BigDecimal> value = negative ? Quantity.parse(text.substring(1)).map(BigDecimal::negate) : quantity(key, text, good);
+        if (value.isPresent() && value.get().signum() <= 0) {
+            problem(key, "'" + text + "' must be more than 0: " + (negative ? "the API server refuses a negative amount"
+                    : key.contains(".limits.") ? "Kubernetes reads a zero limit as no limit" : "a zero request reserves nothing"), example(key, good));
+            return Optional.empty();
+        }
+        return value;
+    }
+
+    private void limitNotBelowRequest(String resource, Optional<BigDecimal> request, Optional<BigDecimal> limit, String good) {
+        if (request.isPresent() && limit.isPresent() && limit.get().compareTo(request.get()) < 0) {
+            problem("resources.limits." + resource, "is below the request; a limit must be at least the request", example("resources.limits." + resource, good));
+        }
+    }
+
     /** The container's port and the Service's. */
     public void ports(MlApiArgs args) {
         port("port", args.port(), example("port", "8080"));
@@ -560,9 +641,7 @@ public final class MlApiArgsRules {
         check(cache.mountPath() != null && cache.mountPath().startsWith("/"), "modelCache.mountPath", "must be an absolute path", example("modelCache.mountPath", "/models"));
         check((sizeLimit == null) != (claim == null), "modelCache",
                 "takes exactly one of sizeLimit (a node-local emptyDir) or existingClaim (a PersistentVolumeClaim)", example("modelCache.sizeLimit", "10Gi"));
-        if (sizeLimit != null) {
-            check(Quantity.parse(sizeLimit).isPresent(), "modelCache.sizeLimit", "'" + sizeLimit + "' is not a Kubernetes quantity", example("modelCache.sizeLimit", "10Gi"));
-        }
+        quantity("modelCache.sizeLimit", sizeLimit, "10Gi");
         if (claim != null) {
             check(KubernetesNames.isDnsSubdomain(claim), "modelCache.existingClaim", "is not a claim name", example("modelCache.existingClaim", "model-weights"));
             check(!args.namespace().create(), "modelCache.existingClaim", "needs a namespace that outlives the stack: the claim must exist before the first up,"

@@ -44,7 +44,8 @@ final class ConfigValidator extends ConfigRules {
         component(rules -> rules.replicaBounds(args));
         replicasPinned(c);
         component(rules -> rules.replicaNeeds(args));
-        podRules.resources(c.environment(), c.resources(), c.scheduling(), c.modelCache());
+        // In production an unstated memory request is the limit (MlApiConfig), checked there.
+        component(rules -> rules.resources(args, c.environment() == Environment.PRODUCTION && !stated.path("resources").path("requests").has("memory")));
         component(rules -> rules.ports(args));
         component(rules -> rules.probes(args.probes()));
         component(rules -> rules.shutdown(args.shutdown()));
