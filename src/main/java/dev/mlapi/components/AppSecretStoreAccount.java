@@ -34,7 +34,7 @@ final class AppSecretStoreAccount {
         if (!needed(scope.args())) {
             return Optional.empty();
         }
-        Output<String> role = madeRole.orElseGet(() -> MlApiArgsRules.checkedRoleArn(scope.labels().name(), scope.args()));
+        Output<String> role = madeRole.orElseGet(() -> SecretArgsRules.checkedRoleArn(scope.labels().name(), scope.args()));
         var account = new ServiceAccount(name(scope), ServiceAccountArgs.builder()
                 .metadata(ObjectMetaArgs.builder(scope.metadata(name(scope), COMPONENT))
                         .annotations(role.applyValue(arn -> Map.of("eks.amazonaws.com/role-arn", arn))).build())

@@ -32,49 +32,49 @@ final class ConfigValidator extends ConfigRules {
         MlApiArgs args = StackArgs.of(c, Map.of(), Map.of());
         check(c.name() != null && !c.name().isBlank(), "name", "is required: the name of your ML API, used for every object", "mlapi:name: sentiment-api");
         if (c.name() != null && !c.name().isBlank()) {
-            component(rules -> rules.name(c.name()));
+            component(rules -> rules.access().name(c.name()));
             check(stated.path("namespace").has("name") || !KubernetesNames.isDnsLabel(c.name()) || c.namespace().name().length() <= KubernetesNames.MAX_LABEL,
                     "name", "is too long for the namespace named after it, " + c.namespace().name() + " (at most 63 characters)",
                     "mlapi:name: sentiment-api or mlapi:namespace.name: sentiment-" + stack);
         }
         namespace(c.namespace());
         if (image(c.environment(), c.image())) {
-            component(rules -> rules.imagePull(args));
+            component(rules -> rules.container().imagePull(args));
         }
-        component(rules -> rules.replicaBounds(args));
+        component(rules -> rules.placement().replicaBounds(args));
         replicasPinned(c);
-        component(rules -> rules.replicaNeeds(args));
+        component(rules -> rules.placement().replicaNeeds(args));
         // In production an unstated memory request is the limit (MlApiConfig), checked there.
-        component(rules -> rules.resources(args, c.environment() == Environment.PRODUCTION && !stated.path("resources").path("requests").has("memory")));
-        component(rules -> rules.ports(args));
-        component(rules -> rules.probes(args.probes()));
-        component(rules -> rules.shutdown(args.shutdown()));
-        component(rules -> rules.env(args));
+        component(rules -> rules.container().resources(args, c.environment() == Environment.PRODUCTION && !stated.path("resources").path("requests").has("memory")));
+        component(rules -> rules.container().ports(args));
+        component(rules -> rules.container().probes(args.probes()));
+        component(rules -> rules.container().shutdown(args.shutdown()));
+        component(rules -> rules.container().env(args));
         noNullValues("env", c.env());
         secretRules.plainCredentials(c.env(), c.secrets());
-        component(rules -> rules.secrets(args, (index, secret) -> secretRules.source(c, index)));
-        component(rules -> rules.externalSecrets(args, Optional.ofNullable(c.externalSecrets().roleArn())));
-        component(rules -> rules.configMap(args));
+        component(rules -> rules.secrets().secrets(args, (index, secret) -> secretRules.source(c, index)));
+        component(rules -> rules.secrets().externalSecrets(args, Optional.ofNullable(c.externalSecrets().roleArn())));
+        component(rules -> rules.container().configMap(args));
         if (c.configMap() != null && c.configMap().data() != null) {
             noNullValues("configMap.data", c.configMap().data());
         }
-        component(rules -> rules.autoscaling(args));
-        component(rules -> rules.autoscalingRequests(args));
+        component(rules -> rules.placement().autoscaling(args));
+        component(rules -> rules.placement().autoscalingRequests(args));
         podRules.disruptionBudget(c);
-        component(rules -> rules.metadata(args));
-        component(rules -> rules.scheduling(args));
+        component(rules -> rules.placement().metadata(args));
+        component(rules -> rules.placement().scheduling(args));
         accessRules.serviceAccount(c.serviceAccount());
-        component(rules -> rules.serviceAccount(args));
-        component(rules -> rules.ingress(args));
-        component(rules -> rules.networkPolicy(args));
-        component(rules -> rules.modelCache(args));
-        component(rules -> rules.mountPaths(args));
-        component(rules -> rules.connectionTest(args));
+        component(rules -> rules.access().serviceAccount(args));
+        component(rules -> rules.access().ingress(args));
+        component(rules -> rules.access().networkPolicy(args));
+        component(rules -> rules.container().modelCache(args));
+        component(rules -> rules.container().mountPaths(args));
+        component(rules -> rules.access().connectionTest(args));
         check(c.connectionTest().ttlSecondsAfterFinished() == null, "connectionTest.ttlSecondsAfterFinished", "is no longer a setting: a Job deleted by its TTL is planned"
                 + " again by every preview --refresh --expect-no-changes, a false drift; the finished Job now stays, with its pod's log, until the next"
                 + " change replaces it. Remove this line", "mlapi:connectionTest: {path: /selftest}");
-        component(rules -> rules.connectionTestImage(args));
-        component(rules -> rules.securityContext(args.securityContext()));
+        component(rules -> rules.access().connectionTestImage(args));
+        component(rules -> rules.container().securityContext(args.securityContext()));
         return problems;
     }
 
@@ -90,7 +90,7 @@ final class ConfigValidator extends ConfigRules {
         if (ns.name() == null || !stated.path("namespace").has("name")) {
             return;
         }
-        component(rules -> rules.dnsLabel("namespace.name", ns.name(), "sentiment-api-" + stack));
+        component(rules -> rules.access().dnsLabel("namespace.name", ns.name(), "sentiment-api-" + stack));
         check(!KubernetesNames.SYSTEM_NAMESPACES.contains(ns.name()), "namespace.name",
                 "'" + ns.name() + "' is a system namespace; the ML API gets a namespace of its own", "mlapi:namespace.name: sentiment-api-" + stack);
     }

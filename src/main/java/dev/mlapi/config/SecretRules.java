@@ -1,7 +1,8 @@
 package dev.mlapi.config;
 
 import dev.mlapi.components.ArgsProblem;
-import dev.mlapi.components.MlApiArgsRules;
+import dev.mlapi.components.ContainerArgsRules;
+import dev.mlapi.components.SecretArgsRules;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -52,7 +53,7 @@ final class SecretRules extends ConfigRules {
             s.source().visit(key -> encryptedKey(at + ".stackConfig", key.key()).ifPresent(found::add),
                     aws -> Optional.ofNullable(aws.valueFrom()).flatMap(key -> encryptedKey(at + ".awsSecretsManager.valueFrom", key)).ifPresent(found::add),
                     sealed -> {
-                        if (!MlApiArgsRules.isSealedValue(sealed.encryptedData())) {
+                        if (!SecretArgsRules.isSealedValue(sealed.encryptedData())) {
                             found.add(new ArgsProblem(at + ".sealed.encryptedData", "is not a sealed value; make one with ./mlapi seal " + stack + " " + s.name(),
                                     "sealed: {encryptedData: AgBy3i4OJSWK+PiTySYZZA...}"));
                         }

@@ -174,7 +174,7 @@ class MlApiArgsRulesTest {
     @Test
     void theStackFileProgramNamesItsOwnKeysInExamples() {
         MlApiArgsRules rules = new MlApiArgsRules(path -> "mlapi:" + path);
-        rules.shutdown(ShutdownArgs.builder().drainSeconds(30).gracePeriodSeconds(20).build());
+        rules.container().shutdown(ShutdownArgs.builder().drainSeconds(30).gracePeriodSeconds(20).build());
         assertEquals(List.of(new ArgsProblem("shutdown.gracePeriodSeconds", "must be longer than shutdown.drainSeconds (30), or the pod is killed"
                 + " before the server can finish its requests", "mlapi:shutdown.gracePeriodSeconds: 60")), rules.problems());
     }
