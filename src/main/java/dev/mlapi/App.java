@@ -8,11 +8,10 @@ import com.pulumi.deployment.internal.DeploymentInstanceInternal;
 import com.pulumi.internal.PulumiInternal;
 import com.pulumi.resources.StackOptions;
 import dev.mlapi.components.MlApi;
-import dev.mlapi.components.MlApiArgs;
 import dev.mlapi.config.MlApiConfig;
 import dev.mlapi.config.PulumiConfigSource;
+import dev.mlapi.config.StackArgs;
 import dev.mlapi.config.StackConfigLoader;
-import dev.mlapi.secrets.SecretValues;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.util.function.Consumer;
@@ -49,8 +48,7 @@ public final class App {
     public static Consumer<Context> program(Path projectDir) {
         return ctx -> {
             MlApiConfig config = StackConfigLoader.load(PulumiConfigSource.of(ctx, projectDir));
-            var api = new MlApi(config.name(), new MlApiArgs(ctx.stackName(), config,
-                    SecretValues.of(ctx, config), SecretValues.awsInitialValues(ctx, config)), null);
+            var api = new MlApi(config.name(), StackArgs.of(ctx, config), null);
             api.outputs().forEach(ctx::export);
         };
     }

@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The packages of the program are layers: each may use the ones below it, never one above.
- * Lowest first: the config model, secret building blocks, the Kubernetes component, the policy
+ * Lowest first, the component library: the component's args ({@code components.inputs}), the
+ * building blocks of its secrets, the Kubernetes component itself; then the stack-file program
+ * that consumes it: the config model (which maps a stack's config to the args), the policy
  * checks, then the tools beside it (delivery, migration, recovery); the program entry
  * ({@code dev.mlapi.App}) and the command-line mains ({@code cli}) sit on top, and no library
  * package uses them. Read from the sources, so every reference counts: imports, and names
@@ -23,8 +25,8 @@ import org.junit.jupiter.api.Test;
 class PackageLayersTest {
     private static final Path MAIN = Path.of("src/main/java/dev/mlapi");
     /** "" is the root package, where the program entry App lives. */
-    private static final List<String> LAYERS = List.of("config", "secrets", "components", "policy", "delivery", "migrate", "recovery", "", "cli");
-    private static final Pattern REFERENCE = Pattern.compile("\\bdev\\.mlapi\\.(?:([a-z][a-z0-9]*)\\.)?([A-Z]\\w*)");
+    private static final List<String> LAYERS = List.of("components.inputs", "secrets", "components", "config", "policy", "delivery", "migrate", "recovery", "", "cli");
+    private static final Pattern REFERENCE = Pattern.compile("\\bdev\\.mlapi\\.(?:([a-z][a-z0-9]*(?:\\.[a-z][a-z0-9]*)*)\\.)?([A-Z]\\w*)");
 
     @Test
     void noPackageUsesOneAboveIt() throws IOException {

@@ -14,7 +14,7 @@ public final class SealTarget {
     public static void main(String[] args) {
         try {
             MlApiConfig config = StackConfigLoader.load(StackFile.read(Path.of(""), args[0]).source(ciphertext -> "encrypted"));
-            System.out.println(String.join(" ", MlApi.sealTarget(args[0], config)));
+            System.out.println(config.namespace().name() + " " + MlApi.sealedSecretName(config.name()));
         } catch (InvalidConfigException e) {
             System.err.println(e.getMessage());
             System.exit(1);

@@ -10,7 +10,7 @@ import com.pulumi.kubernetes.autoscaling.v2.inputs.HorizontalPodAutoscalerSpecAr
 import com.pulumi.kubernetes.autoscaling.v2.inputs.MetricSpecArgs;
 import com.pulumi.kubernetes.autoscaling.v2.inputs.MetricTargetArgs;
 import com.pulumi.kubernetes.autoscaling.v2.inputs.ResourceMetricSourceArgs;
-import dev.mlapi.config.MlApiConfig;
+import dev.mlapi.components.inputs.AutoscalingArgs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -20,17 +20,14 @@ final class AppAutoscaler {
     private AppAutoscaler() {}
 
     static Optional<HorizontalPodAutoscaler> create(AppScope scope, Deployment deployment) {
-        MlApiConfig.Autoscaling a = scope.config().autoscaling();
-        if (!a.enabled()) {
+        Optional<AutoscalingArgs> enabled = enabled(scope.args());
+        if (enabled.isEmpty()) {
             return Optional.empty();
         }
+        AutoscalingArgs a = enabled.get();
         List<MetricSpecArgs> metrics = new ArrayList<>();
-        if (a.targetCpuUtilization() != null) {
-            metrics.add(utilization("cpu", a.targetCpuUtilization()));
-        }
-        if (a.targetMemoryUtilization() != null) {
-            metrics.add(utilization("memory", a.targetMemoryUtilization()));
-        }
+        a.targetCpuUtilization().ifPresent(percent -> metrics.add(utilization("cpu", percent)));
+        a.targetMemoryUtilization().ifPresent(percent -> metrics.add(utilization("memory", percent)));
         String name = scope.labels().name();
         return Optional.of(new HorizontalPodAutoscaler(name, HorizontalPodAutoscalerArgs.builder()
                 .metadata(scope.metadata(name, AppLabels.INFERENCE))
@@ -47,6 +44,11 @@ final class AppAutoscaler {
                                 .build())
                         .build())
                 .build(), scope.options(deployment)));
+    }
+
+    /** The autoscaling args when an autoscaler owns the replica count. */
+    static Optional<AutoscalingArgs> enabled(MlApiArgs args) {
+        return args.autoscaling().filter(AutoscalingArgs::enabled);
     }
 
     private static MetricSpecArgs utilization(String resource, int percent) {

@@ -4,7 +4,7 @@ import com.pulumi.core.Output;
 import com.pulumi.kubernetes.core.v1.ConfigMap;
 import com.pulumi.kubernetes.core.v1.ConfigMapArgs;
 import com.pulumi.kubernetes.meta.v1.inputs.ObjectMetaArgs;
-import dev.mlapi.config.MlApiConfig;
+import dev.mlapi.components.inputs.ConfigFilesArgs;
 import java.util.Optional;
 
 /**
@@ -15,8 +15,8 @@ final class AppConfigMap {
     private AppConfigMap() {}
 
     static Optional<Output<String>> create(AppScope scope) {
-        MlApiConfig.ConfigFiles files = scope.config().configMap();
-        if (files == null) {
+        Optional<ConfigFilesArgs> files = scope.args().configMap();
+        if (files.isEmpty()) {
             return Optional.empty();
         }
         var configMap = new ConfigMap(scope.labels().objectName("config"), ConfigMapArgs.builder()
@@ -24,7 +24,7 @@ final class AppConfigMap {
                         .namespace(scope.namespace())
                         .labels(scope.labels().all(AppLabels.INFERENCE))
                         .build())
-                .data(files.data())
+                .data(Inputs.map(files.get().data()))
                 .immutable(true)
                 .build(), scope.options());
         return Optional.of(configMap.metadata().applyValue(m -> m.name().orElseThrow()));

@@ -27,9 +27,15 @@ import com.pulumi.kubernetes.meta.v1.inputs.LabelSelectorArgs;
 import com.pulumi.kubernetes.meta.v1.inputs.ObjectMetaArgs;
 import com.pulumi.resources.CustomResourceOptions;
 import com.pulumi.resources.CustomTimeouts;
-import dev.mlapi.config.MlApiConfig;
+import dev.mlapi.components.inputs.AutoscalingArgs;
+import dev.mlapi.components.inputs.ModelCacheArgs;
+import dev.mlapi.components.inputs.QuantitiesArgs;
+import dev.mlapi.components.inputs.ResourcesArgs;
+import dev.mlapi.components.inputs.ShutdownArgs;
 import java.time.Duration;
+import dev.mlapi.components.inputs.NamedValueArgs;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +56,7 @@ final class AppDeployment {
     private AppDeployment() {}
 
     static Deployment create(AppScope scope, Output<String> serviceAccount, Optional<Output<String>> configMap, SecretRouting secrets) {
-        MlApiConfig c = scope.config();
+        MlApiArgs c = scope.args();
         AppLabels labels = scope.labels();
 
         var spec = DeploymentSpecArgs.builder()
@@ -63,7 +69,7 @@ final class AppDeployment {
                 .progressDeadlineSeconds(HealthProbes.progressDeadlineSeconds(c.probes()))
                 .template(PodTemplateSpecArgs.builder()
                         .metadata(podMetadata(c, labels, secrets))
-                        .spec(podSpec(c, labels, serviceAccount, configMap, secrets))
+                        .spec(podSpec(c, scope.image(), labels, serviceAccount, configMap, secrets))
                         .build());
         Duration await = rolloutTimeout(c);
         var options = CustomResourceOptions.builder()
@@ -91,9 +97,9 @@ final class AppDeployment {
      * its minimum, say) can see the autoscaler undo it in those seconds: turn it off at a count
      * within its bounds.
      */
-    private static void replicas(MlApiConfig c, DeploymentSpecArgs.Builder spec, CustomResourceOptions.Builder options,
+    private static void replicas(MlApiArgs c, DeploymentSpecArgs.Builder spec, CustomResourceOptions.Builder options,
                                  Map<String, String> annotations) {
-        if (c.autoscaling().enabled()) {
+        if (AppAutoscaler.enabled(c).isPresent()) {
             options.ignoreChanges("spec.replicas");
         } else {
             spec.replicas(c.replicas());
@@ -108,48 +114,57 @@ final class AppDeployment {
      * ends its wait only at this timeout, so a stuck rollout takes this long to fail up. With
      * autoscaling, a rollout may meet the largest count the autoscaler can reach.
      */
-    static Duration rolloutTimeout(MlApiConfig c) {
-        int pods = c.autoscaling().enabled() ? c.autoscaling().maxReplicas() : c.replicas();
+    static Duration rolloutTimeout(MlApiArgs c) {
+        int pods = AppAutoscaler.enabled(c).map(AutoscalingArgs::maxReplicas).orElse(c.replicas());
         int surge = Math.max(1, (pods * SURGE_PERCENT + 99) / 100);
         int batches = Math.max(1, (pods + surge - 1) / surge);
         return Duration.ofSeconds((long) batches * HealthProbes.progressDeadlineSeconds(c.probes()) + 60);
     }
 
-    private static ObjectMetaArgs podMetadata(MlApiConfig c, AppLabels labels, SecretRouting secrets) {
-        Map<String, String> podLabels = new LinkedHashMap<>(c.podLabels());
-        podLabels.putAll(labels.workload(AppLabels.INFERENCE));
-        Map<String, String> annotations = new TreeMap<>(c.podAnnotations());
-        annotations.putAll(secrets.podAnnotations());
+    private static ObjectMetaArgs podMetadata(MlApiArgs c, AppLabels labels, SecretRouting secrets) {
+        Output<Map<String, String>> podLabels = labels.workload(AppLabels.INFERENCE).applyValue(own -> {
+            Map<String, String> all = Inputs.labels(c.podLabels());
+            all.putAll(own);
+            return all;
+        });
         var metadata = ObjectMetaArgs.builder().labels(podLabels);
-        Inputs.ifAny(annotations, metadata::annotations);
+        Map<String, String> routing = secrets.podAnnotations();
+        if (!c.podAnnotations().isEmpty() || !routing.isEmpty()) {
+            metadata.annotations(Inputs.map(c.podAnnotations()).applyValue(stated -> {
+                Map<String, String> all = new TreeMap<>(stated);
+                all.putAll(routing);
+                return all;
+            }));
+        }
         return metadata.build();
     }
 
-    private static PodSpecArgs podSpec(MlApiConfig c, AppLabels labels, Output<String> serviceAccount,
+    private static PodSpecArgs podSpec(MlApiArgs c, Output<String> image, AppLabels labels, Output<String> serviceAccount,
                                        Optional<Output<String>> configMap, SecretRouting secrets) {
         List<VolumeArgs> volumes = new ArrayList<>(List.of(PodSecurity.tmpVolume(PodSecurity.API_TMP_SIZE)));
         List<VolumeMountArgs> mounts = new ArrayList<>(List.of(PodSecurity.tmpMount()));
         List<EnvFromSourceArgs> envFrom = new ArrayList<>();
+        Optional<String> configMountPath = c.configMap().flatMap(files -> files.mountPath());
         configMap.ifPresent(name -> {
-            if (c.configMap().mountPath() != null) {
+            if (configMountPath.isPresent()) {
                 volumes.add(VolumeArgs.builder().name(CONFIG_VOLUME)
                         .configMap(ConfigMapVolumeSourceArgs.builder().name(name).build()).build());
-                mounts.add(VolumeMountArgs.builder().name(CONFIG_VOLUME).mountPath(c.configMap().mountPath()).readOnly(true).build());
+                mounts.add(VolumeMountArgs.builder().name(CONFIG_VOLUME).mountPath(configMountPath.get()).readOnly(true).build());
             } else {
                 envFrom.add(EnvFromSourceArgs.builder().configMapRef(ConfigMapEnvSourceArgs.builder().name(name).build()).build());
             }
         });
         volumes.addAll(secrets.volumes());
         mounts.addAll(secrets.mounts());
-        if (c.modelCache() != null) {
-            volumes.add(modelCacheVolume(c.modelCache()));
-            mounts.add(VolumeMountArgs.builder().name(MODEL_CACHE_VOLUME).mountPath(c.modelCache().mountPath())
-                    .readOnly(c.modelCache().readOnlyMount()).build());
-        }
+        c.modelCache().ifPresent(cache -> {
+            volumes.add(modelCacheVolume(cache));
+            mounts.add(VolumeMountArgs.builder().name(MODEL_CACHE_VOLUME).mountPath(cache.mountPath())
+                    .readOnly(cache.readOnly().orElse(false)).build());
+        });
 
         var container = ContainerArgs.builder()
                 .name(CONTAINER)
-                .image(c.image().reference())
+                .image(image)
                 .imagePullPolicy(c.image().pullPolicy())
                 .ports(ContainerPortArgs.builder().name(HealthProbes.PORT_NAME).containerPort(c.port()).protocol("TCP").build())
                 .resources(resources(c.resources()))
@@ -159,8 +174,9 @@ final class AppDeployment {
                 .securityContext(PodSecurity.container())
                 .volumeMounts(mounts);
         preStopDrain(c.shutdown()).ifPresent(container::lifecycle);
-        List<EnvVarArgs> env = new ArrayList<>(new TreeMap<>(c.env()).entrySet().stream()
-                .map(e -> EnvVarArgs.builder().name(e.getKey()).value(e.getValue()).build()).toList());
+        // By name: the order of the args' variables says nothing, and a new order would roll the pods.
+        List<EnvVarArgs> env = new ArrayList<>(c.env().stream().sorted(Comparator.comparing(NamedValueArgs::name))
+                .map(e -> EnvVarArgs.builder().name(e.name()).value(e.value()).build()).toList());
         env.addAll(secrets.env());
         PythonRuntimeEnv.of(c).forEach((name, value) -> env.add(EnvVarArgs.builder().name(name).value(value).build()));
         Inputs.ifAny(env, container::env);
@@ -187,7 +203,7 @@ final class AppDeployment {
      * runs in the container (the pinned Java SDK predates the kubelet's own sleep action), so an
      * image without a sleep binary needs drainSeconds: 0.
      */
-    private static Optional<LifecycleArgs> preStopDrain(MlApiConfig.Shutdown s) {
+    private static Optional<LifecycleArgs> preStopDrain(ShutdownArgs s) {
         if (s.drainSeconds() == 0) {
             return Optional.empty();
         }
@@ -195,37 +211,29 @@ final class AppDeployment {
                 .exec(ExecActionArgs.builder().command("sleep", Integer.toString(s.drainSeconds())).build()).build()).build());
     }
 
-    static ResourceRequirementsArgs resources(MlApiConfig.Resources r) {
-        Map<String, String> requests = new LinkedHashMap<>();
-        Map<String, String> limits = new LinkedHashMap<>();
-        if (r.requests() != null) {
-            putIfSet(requests, "cpu", r.requests().cpu());
-            putIfSet(requests, "memory", r.requests().memory());
-            putIfSet(requests, "ephemeral-storage", r.requests().ephemeralStorage());
-        }
-        if (r.limits() != null) {
-            putIfSet(limits, "cpu", r.limits().cpu());
-            putIfSet(limits, "memory", r.limits().memory());
-            putIfSet(limits, "ephemeral-storage", r.limits().ephemeralStorage());
-        }
-        if (r.gpu() != null && r.gpu() > 0) {
-            // Extended resources are set as limits; Kubernetes makes the request equal.
-            limits.put(GPU_RESOURCE, Integer.toString(r.gpu()));
-        }
-        return ResourceRequirementsArgs.builder().requests(requests).limits(limits).build();
+    static ResourceRequirementsArgs resources(ResourcesArgs r) {
+        Map<String, String> limits = amounts(r.limits());
+        r.gpu().filter(gpu -> gpu > 0)
+                // Extended resources are set as limits; Kubernetes makes the request equal.
+                .ifPresent(gpu -> limits.put(GPU_RESOURCE, Integer.toString(gpu)));
+        return ResourceRequirementsArgs.builder().requests(amounts(r.requests())).limits(limits).build();
     }
 
-    private static void putIfSet(Map<String, String> map, String key, String value) {
-        if (value != null) {
-            map.put(key, value);
-        }
+    private static Map<String, String> amounts(Optional<QuantitiesArgs> quantities) {
+        Map<String, String> amounts = new LinkedHashMap<>();
+        quantities.ifPresent(q -> {
+            q.cpu().ifPresent(cpu -> amounts.put("cpu", cpu));
+            q.memory().ifPresent(memory -> amounts.put("memory", memory));
+            q.ephemeralStorage().ifPresent(storage -> amounts.put("ephemeral-storage", storage));
+        });
+        return amounts;
     }
 
-    private static VolumeArgs modelCacheVolume(MlApiConfig.ModelCache cache) {
+    private static VolumeArgs modelCacheVolume(ModelCacheArgs cache) {
         var volume = VolumeArgs.builder().name(MODEL_CACHE_VOLUME);
-        if (cache.existingClaim() != null) {
-            return volume.persistentVolumeClaim(PersistentVolumeClaimVolumeSourceArgs.builder().claimName(cache.existingClaim()).build()).build();
+        if (cache.existingClaim().isPresent()) {
+            return volume.persistentVolumeClaim(PersistentVolumeClaimVolumeSourceArgs.builder().claimName(cache.existingClaim().get()).build()).build();
         }
-        return volume.emptyDir(EmptyDirVolumeSourceArgs.builder().sizeLimit(cache.sizeLimit()).build()).build();
+        return volume.emptyDir(EmptyDirVolumeSourceArgs.builder().sizeLimit(cache.sizeLimit().orElseThrow()).build()).build();
     }
 }

@@ -6,7 +6,7 @@ import com.pulumi.kubernetes.meta.v1.inputs.LabelSelectorArgs;
 import com.pulumi.kubernetes.policy.v1.PodDisruptionBudget;
 import com.pulumi.kubernetes.policy.v1.PodDisruptionBudgetArgs;
 import com.pulumi.kubernetes.policy.v1.inputs.PodDisruptionBudgetSpecArgs;
-import dev.mlapi.config.MlApiConfig;
+import dev.mlapi.components.inputs.DisruptionBudgetArgs;
 import java.util.Optional;
 
 /** Limits how many replicas voluntary disruptions (node drains, upgrades) may take at once. */
@@ -14,18 +14,19 @@ final class AppDisruptionBudget {
     private AppDisruptionBudget() {}
 
     static Optional<PodDisruptionBudget> create(AppScope scope, Deployment deployment) {
-        MlApiConfig.DisruptionBudget b = scope.config().disruptionBudget();
-        if (!b.enabled()) {
+        Optional<DisruptionBudgetArgs> budget = scope.args().disruptionBudget().filter(DisruptionBudgetArgs::enabled);
+        if (budget.isEmpty()) {
             return Optional.empty();
         }
+        DisruptionBudgetArgs b = budget.get();
         var spec = PodDisruptionBudgetSpecArgs.builder()
                 .selector(LabelSelectorArgs.builder().matchLabels(scope.labels().selector(AppLabels.INFERENCE)).build())
                 // A pod that never got ready (say, a model that fails to load) must not block a drain.
                 .unhealthyPodEvictionPolicy("AlwaysAllow");
-        if (b.minAvailable() != null) {
-            spec.minAvailable(intOrPercent(b.minAvailable()));
+        if (b.minAvailable().isPresent()) {
+            spec.minAvailable(intOrPercent(b.minAvailable().get()));
         } else {
-            spec.maxUnavailable(intOrPercent(b.maxUnavailable()));
+            spec.maxUnavailable(intOrPercent(b.maxUnavailable().orElseThrow()));
         }
         String name = scope.labels().name();
         return Optional.of(new PodDisruptionBudget(name, PodDisruptionBudgetArgs.builder()

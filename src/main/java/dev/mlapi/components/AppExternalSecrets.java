@@ -2,9 +2,9 @@ package dev.mlapi.components;
 
 import com.pulumi.core.Output;
 import com.pulumi.resources.Resource;
-import dev.mlapi.config.MlApiConfig;
-import dev.mlapi.config.SecretSource;
-import dev.mlapi.config.SecretsBySource;
+import dev.mlapi.components.inputs.AwsSecretArgs;
+import dev.mlapi.components.inputs.ExternalSecretsArgs;
+import dev.mlapi.components.inputs.SecretArgs;
 import dev.mlapi.secrets.KubernetesCustomResource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,28 +25,24 @@ final class AppExternalSecrets {
 
     /**
      * The name of the Secret the operator writes, when any secret comes from AWS.
-     * @param store the stack's own SecretStore ({@link AppSecretStore}); without one, the ClusterSecretStore the config names
+     * @param store the component's own SecretStore ({@link AppSecretStore}); without one, the ClusterSecretStore the args name
      */
     static Optional<Output<String>> create(AppScope scope, Optional<Resource> store) {
-        MlApiConfig c = scope.config();
-        List<SecretsBySource.Sourced<SecretSource.AwsSecret>> synced = c.secretsBySource().aws();
+        List<SecretArgs> synced = SecretRouting.fromAws(scope.args());
         if (synced.isEmpty()) {
             return Optional.empty();
         }
-        MlApiConfig.ExternalSecrets es = c.externalSecrets();
+        ExternalSecretsArgs es = scope.args().externalSecrets().orElseThrow();
         String target = scope.labels().objectName("aws-secrets");
-        String storeName = store.isPresent() ? AppSecretStore.name(scope) : es.clusterStoreName();
+        String storeName = store.isPresent() ? AppSecretStore.name(scope) : es.clusterStoreName().orElseThrow();
         List<Map<String, Object>> data = new ArrayList<>();
-        for (var s : synced) {
+        for (SecretArgs s : synced) {
+            AwsSecretArgs source = s.awsSecretsManager().orElseThrow();
             Map<String, Object> remote = new LinkedHashMap<>();
-            remote.put("key", s.source().secretId());
-            if (s.source().property() != null) {
-                remote.put("property", s.source().property());
-            }
-            if (s.source().versionStage() != null) {
-                remote.put("version", s.source().versionStage());
-            }
-            data.add(Map.of("secretKey", s.secret().name(), "remoteRef", remote));
+            remote.put("key", source.secretId());
+            source.property().ifPresent(property -> remote.put("property", property));
+            source.versionStage().ifPresent(stage -> remote.put("version", stage));
+            data.add(Map.of("secretKey", s.name(), "remoteRef", remote));
         }
         Map<String, Object> spec = Map.of(
                 "refreshInterval", es.refreshInterval(),

@@ -11,7 +11,6 @@ import com.pulumi.kubernetes.networking.v1.inputs.IngressServiceBackendArgs;
 import com.pulumi.kubernetes.networking.v1.inputs.IngressSpecArgs;
 import com.pulumi.kubernetes.networking.v1.inputs.IngressTLSArgs;
 import com.pulumi.kubernetes.networking.v1.inputs.ServiceBackendPortArgs;
-import dev.mlapi.config.MlApiConfig;
 import java.util.List;
 import java.util.Optional;
 
@@ -20,24 +19,24 @@ final class AppIngress {
     private AppIngress() {}
 
     static Optional<Ingress> create(AppScope scope, Service service) {
-        MlApiConfig.Ingress in = scope.config().ingress();
-        if (!in.enabled()) {
+        var enabled = scope.args().ingress().filter(in -> in.enabled());
+        if (enabled.isEmpty()) {
             return Optional.empty();
         }
+        var in = enabled.get();
+        String host = in.host().orElseThrow();
         String name = scope.labels().name();
         var backend = IngressBackendArgs.builder().service(IngressServiceBackendArgs.builder()
                 .name(name)
                 .port(ServiceBackendPortArgs.builder().name(HealthProbes.PORT_NAME).build())
                 .build()).build();
         var spec = IngressSpecArgs.builder()
-                .rules(IngressRuleArgs.builder().host(in.host())
+                .rules(IngressRuleArgs.builder().host(host)
                         .http(HTTPIngressRuleValueArgs.builder().paths(HTTPIngressPathArgs.builder()
                                 .path(in.path()).pathType("Prefix").backend(backend).build()).build())
                         .build());
-        Optional.ofNullable(in.className()).ifPresent(spec::ingressClassName);
-        if (in.tlsSecret() != null) {
-            spec.tls(IngressTLSArgs.builder().hosts(List.of(in.host())).secretName(in.tlsSecret()).build());
-        }
+        in.className().ifPresent(spec::ingressClassName);
+        in.tlsSecret().ifPresent(secret -> spec.tls(IngressTLSArgs.builder().hosts(List.of(host)).secretName(secret).build()));
         return Optional.of(new Ingress(name, IngressArgs.builder()
                 .metadata(scope.metadata(name, AppLabels.INFERENCE, in.annotations()))
                 .spec(spec.build())

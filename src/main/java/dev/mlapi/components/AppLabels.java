@@ -1,7 +1,6 @@
 package dev.mlapi.components;
 
-import dev.mlapi.config.KubernetesNames;
-import dev.mlapi.config.MlApiConfig;
+import com.pulumi.core.Output;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -15,14 +14,30 @@ final class AppLabels {
 
     private final String name;
     private final String instance;
-    private final String version;
+    private final Output<String> version;
     private final String environment;
 
-    AppLabels(MlApiConfig config, String stack) {
-        this.name = config.name();
-        this.instance = KubernetesNames.join(KubernetesNames.MAX_LABEL, config.name(), stack);
-        this.version = KubernetesNames.labelValue(config.image().version());
-        this.environment = config.environment().id();
+    /**
+     * @param stack the stack the objects belong to, recorded in the instance label so they can be traced back
+     * @param image the image reference, whose tag or digest is the version label
+     */
+    AppLabels(String name, String stack, String environment, Output<String> image) {
+        this.name = name;
+        this.instance = KubernetesNames.join(KubernetesNames.MAX_LABEL, name, stack);
+        this.version = image.applyValue(reference -> KubernetesNames.labelValue(version(reference)));
+        this.environment = environment;
+    }
+
+    /** What identifies the build of an image reference: its tag, or its digest's first 12 hex digits. */
+    static String version(String reference) {
+        int at = reference.indexOf('@');
+        if (at >= 0) {
+            String hex = reference.substring(reference.indexOf(':', at) + 1);
+            return hex.substring(0, Math.min(12, hex.length()));
+        }
+        int colon = reference.lastIndexOf(':');
+        // A reference without a tag runs what the registry calls latest.
+        return colon > reference.lastIndexOf('/') ? reference.substring(colon + 1) : "latest";
     }
 
     String name() {
@@ -60,10 +75,12 @@ final class AppLabels {
      * Labels of what runs the image (Deployment, pods, test Job), with its version. Kept off the
      * other objects so that a new image changes only what it must.
      */
-    Map<String, String> workload(String component) {
-        Map<String, String> labels = all(component);
-        labels.put("app.kubernetes.io/version", version);
-        return labels;
+    Output<Map<String, String>> workload(String component) {
+        return version.applyValue(v -> {
+            Map<String, String> labels = all(component);
+            labels.put("app.kubernetes.io/version", v);
+            return labels;
+        });
     }
 
     /** In-cluster DNS name of a Service of this app. */

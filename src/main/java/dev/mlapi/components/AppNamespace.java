@@ -6,7 +6,6 @@ import com.pulumi.kubernetes.core.v1.NamespaceArgs;
 import com.pulumi.kubernetes.meta.v1.inputs.ObjectMetaArgs;
 import com.pulumi.resources.CustomResourceOptions;
 import com.pulumi.resources.Resource;
-import dev.mlapi.config.MlApiConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -14,10 +13,15 @@ import java.util.Map;
 final class AppNamespace {
     private AppNamespace() {}
 
+    /** The namespace's name: the args', or the API's name and its environment. */
+    static String name(String apiName, MlApiArgs args) {
+        return args.namespace().name().orElse(apiName + "-" + args.environment());
+    }
+
     /** The namespace's name, as an output that waits for the namespace when the stack creates it. */
-    static Output<String> create(MlApiConfig config, AppLabels labels, Resource parent) {
-        String name = config.namespace().name();
-        if (!config.namespace().create()) {
+    static Output<String> create(String apiName, MlApiArgs args, AppLabels labels, Resource parent) {
+        String name = name(apiName, args);
+        if (!args.namespace().create()) {
             return Output.of(name);
         }
         Map<String, String> nsLabels = new LinkedHashMap<>(labels.all(AppLabels.INFERENCE));

@@ -8,7 +8,6 @@ import com.pulumi.kubernetes.networking.v1.inputs.NetworkPolicyIngressRuleArgs;
 import com.pulumi.kubernetes.networking.v1.inputs.NetworkPolicyPeerArgs;
 import com.pulumi.kubernetes.networking.v1.inputs.NetworkPolicyPortArgs;
 import com.pulumi.kubernetes.networking.v1.inputs.NetworkPolicySpecArgs;
-import dev.mlapi.config.MlApiConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,16 +15,17 @@ import java.util.Optional;
 
 /**
  * Ingress to every pod of this instance only on the API port, from its own namespace and the
- * namespaces the config lists; egress open (declared, so the policy covers both directions).
+ * namespaces the args list; egress open (declared, so the policy covers both directions).
  */
 final class AppNetworkPolicy {
     private AppNetworkPolicy() {}
 
     static Optional<NetworkPolicy> create(AppScope scope) {
-        MlApiConfig.NetworkPolicy policy = scope.config().networkPolicy();
-        if (!policy.enabled()) {
+        var enabled = scope.args().networkPolicy().filter(policy -> policy.enabled());
+        if (enabled.isEmpty()) {
             return Optional.empty();
         }
+        var policy = enabled.get();
         List<NetworkPolicyPeerArgs> from = new ArrayList<>();
         from.add(NetworkPolicyPeerArgs.builder().podSelector(LabelSelectorArgs.builder().build()).build());
         for (String namespace : policy.allowFromNamespaces()) {

@@ -5,13 +5,16 @@ import com.pulumi.kubernetes.meta.v1.inputs.ObjectMetaArgs;
 import com.pulumi.resources.CustomResourceOptions;
 import com.pulumi.resources.CustomTimeouts;
 import com.pulumi.resources.Resource;
-import dev.mlapi.config.MlApiConfig;
+import dev.mlapi.components.inputs.NamedValueArgs;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** What every child of an {@link MlApi} shares: its config, labels, namespace and parent. */
-record AppScope(MlApiConfig config, AppLabels labels, Output<String> namespace, Resource parent) {
+/**
+ * What every child of an {@link MlApi} shares: its args, the image reference (checked once known),
+ * labels, namespace and parent.
+ */
+record AppScope(MlApiArgs args, Output<String> image, AppLabels labels, Output<String> namespace, Resource parent) {
 
     /** How long up waits for an operator to act on an object it watches (see KubernetesCustomResource.WAIT_FOR). */
     static final Duration OPERATOR_AWAIT = Duration.ofMinutes(2);
@@ -41,7 +44,11 @@ record AppScope(MlApiConfig config, AppLabels labels, Output<String> namespace, 
     }
 
     ObjectMetaArgs metadata(String name, String component, Map<String, String> annotations) {
-        return metadata(name, labels.all(component), annotations);
+        return metadata(name, Output.of(labels.all(component)), annotations.isEmpty() ? null : Output.of(annotations));
+    }
+
+    ObjectMetaArgs metadata(String name, String component, List<NamedValueArgs> annotations) {
+        return metadata(name, Output.of(labels.all(component)), annotations.isEmpty() ? null : Inputs.map(annotations));
     }
 
     /** Metadata for an object that runs the image, labelled with its version. */
@@ -50,12 +57,14 @@ record AppScope(MlApiConfig config, AppLabels labels, Output<String> namespace, 
     }
 
     ObjectMetaArgs workloadMetadata(String name, String component, Map<String, String> annotations) {
-        return metadata(name, labels.workload(component), annotations);
+        return metadata(name, labels.workload(component), annotations.isEmpty() ? null : Output.of(annotations));
     }
 
-    private ObjectMetaArgs metadata(String name, Map<String, String> objectLabels, Map<String, String> annotations) {
+    private ObjectMetaArgs metadata(String name, Output<Map<String, String>> objectLabels, Output<Map<String, String>> annotations) {
         var metadata = ObjectMetaArgs.builder().name(name).namespace(namespace).labels(objectLabels);
-        Inputs.ifAny(annotations, metadata::annotations);
+        if (annotations != null) {
+            metadata.annotations(annotations);
+        }
         return metadata.build();
     }
 }

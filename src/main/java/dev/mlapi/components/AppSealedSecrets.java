@@ -1,8 +1,7 @@
 package dev.mlapi.components;
 
 import com.pulumi.core.Output;
-import dev.mlapi.config.SecretSource;
-import dev.mlapi.config.SecretsBySource;
+import dev.mlapi.components.inputs.SecretArgs;
 import dev.mlapi.secrets.KubernetesCustomResource;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,18 +17,18 @@ final class AppSealedSecrets {
     private AppSealedSecrets() {}
 
     /** The name sealed values are bound to, and of the Secret the controller writes. */
-    static String objectName(AppLabels labels) {
-        return labels.objectName("sealed");
+    static String objectName(String apiName) {
+        return KubernetesNames.join(KubernetesNames.MAX_LABEL, apiName, "sealed");
     }
 
     static Optional<Output<String>> create(AppScope scope) {
-        List<SecretsBySource.Sourced<SecretSource.Sealed>> sealed = scope.config().secretsBySource().sealed();
+        List<SecretArgs> sealed = SecretRouting.sealed(scope.args());
         if (sealed.isEmpty()) {
             return Optional.empty();
         }
-        String name = objectName(scope.labels());
+        String name = objectName(scope.labels().name());
         Map<String, Object> encrypted = new LinkedHashMap<>();
-        sealed.forEach(s -> encrypted.put(s.secret().name(), s.source().encryptedData()));
+        sealed.forEach(s -> encrypted.put(s.name(), s.sealed().orElseThrow().encryptedData()));
         Output<Map<String, Object>> spec = scope.namespace().applyValue(ns -> Map.of(
                 "encryptedData", encrypted,
                 "template", Map.of("type", "Opaque", "metadata", Map.of(

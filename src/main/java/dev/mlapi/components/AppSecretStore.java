@@ -2,7 +2,7 @@ package dev.mlapi.components;
 
 import com.pulumi.core.Output;
 import com.pulumi.resources.Resource;
-import dev.mlapi.config.MlApiConfig;
+import dev.mlapi.components.inputs.ExternalSecretsArgs;
 import dev.mlapi.secrets.KubernetesCustomResource;
 import java.util.Map;
 import java.util.Optional;
@@ -20,10 +20,10 @@ final class AppSecretStore {
         if (account.isEmpty()) {
             return Optional.empty();
         }
-        MlApiConfig.ExternalSecrets es = scope.config().externalSecrets();
+        ExternalSecretsArgs es = scope.args().externalSecrets().orElseThrow();
         Output<Map<String, Object>> spec = account.get().applyValue(sa -> Map.of("provider", Map.of("aws", Map.of(
                 "service", "SecretsManager",
-                "region", es.region(),
+                "region", es.region().orElseThrow(),
                 "auth", Map.of("jwt", Map.of("serviceAccountRef", Map.of("name", sa)))))));
         return Optional.of(new KubernetesCustomResource(name(scope), new KubernetesCustomResource.Args(AppExternalSecrets.API_VERSION, "SecretStore",
                 scope.metadata(name(scope), AppLabels.INFERENCE), spec), scope.options()));

@@ -4,7 +4,6 @@ import com.pulumi.core.Output;
 import com.pulumi.kubernetes.core.v1.ServiceAccount;
 import com.pulumi.kubernetes.core.v1.ServiceAccountArgs;
 import com.pulumi.kubernetes.meta.v1.inputs.ObjectMetaArgs;
-import dev.mlapi.config.MlApiConfig;
 import java.util.Map;
 import java.util.Optional;
 
@@ -18,9 +17,9 @@ final class AppSecretStoreAccount {
 
     private AppSecretStoreAccount() {}
 
-    /** A namespaced SecretStore reads AWS: the stack's secrets come from there and no shared ClusterSecretStore is named. */
-    static boolean needed(MlApiConfig c) {
-        return !c.secretsBySource().aws().isEmpty() && "SecretStore".equals(c.externalSecrets().storeKind());
+    /** A namespaced SecretStore reads AWS: the API's secrets come from there and no shared ClusterSecretStore is named. */
+    static boolean needed(MlApiArgs args) {
+        return !SecretRouting.fromAws(args).isEmpty() && args.externalSecrets().filter(es -> "SecretStore".equals(es.storeKind())).isPresent();
     }
 
     static String name(AppScope scope) {
@@ -29,14 +28,13 @@ final class AppSecretStoreAccount {
 
     /**
      * The account's name, when {@link #needed}.
-     * @param madeRole the IAM role the stack made for its secrets; without one, externalSecrets.roleArn
+     * @param madeRole the IAM role the component made for its secrets; without one, externalSecrets.roleArn
      */
     static Optional<Output<String>> create(AppScope scope, Optional<Output<String>> madeRole) {
-        MlApiConfig c = scope.config();
-        if (!needed(c)) {
+        if (!needed(scope.args())) {
             return Optional.empty();
         }
-        Output<String> role = madeRole.orElseGet(() -> Output.of(c.externalSecrets().roleArn()));
+        Output<String> role = madeRole.orElseGet(() -> SecretArgsRules.checkedRoleArn(scope.labels().name(), scope.args()));
         var account = new ServiceAccount(name(scope), ServiceAccountArgs.builder()
                 .metadata(ObjectMetaArgs.builder(scope.metadata(name(scope), COMPONENT))
                         .annotations(role.applyValue(arn -> Map.of("eks.amazonaws.com/role-arn", arn))).build())

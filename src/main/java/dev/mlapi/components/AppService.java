@@ -5,14 +5,13 @@ import com.pulumi.kubernetes.core.v1.ServiceArgs;
 import com.pulumi.kubernetes.core.v1.inputs.ServicePortArgs;
 import com.pulumi.kubernetes.core.v1.inputs.ServiceSpecArgs;
 import com.pulumi.resources.Resource;
-import dev.mlapi.config.MlApiConfig;
 
 /** The stable address of the API inside the cluster; it sends traffic only to ready pods. */
 final class AppService {
     private AppService() {}
 
     static Service create(AppScope scope, Resource deployment) {
-        MlApiConfig.Service s = scope.config().service();
+        var s = scope.args().service();
         return new Service(scope.labels().name(), ServiceArgs.builder()
                 .metadata(scope.metadata(scope.labels().name(), AppLabels.INFERENCE))
                 .spec(ServiceSpecArgs.builder()

@@ -12,8 +12,7 @@ import com.pulumi.kubernetes.core.v1.inputs.PodTemplateSpecArgs;
 import com.pulumi.kubernetes.core.v1.inputs.ResourceRequirementsArgs;
 import com.pulumi.kubernetes.meta.v1.inputs.ObjectMetaArgs;
 import com.pulumi.resources.Resource;
-import dev.mlapi.config.KubernetesNames;
-import dev.mlapi.config.MlApiConfig;
+import dev.mlapi.components.inputs.ConnectionTestArgs;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +23,8 @@ import java.util.Optional;
  * asks the Service for {@code connectionTest.path} from inside the namespace, with the
  * project's small test program (connection-test/, its own image by digest: the API's image
  * needs no HTTP client). It proves that the Service name resolves, that it selects ready pods,
- * and that the API answers 200 through it. The Job's name carries a hash of the image and
- * config, so any change runs it again; the engine waits for it and fails the update when it
+ * and that the API answers 200 through it. The Job's name carries a hash of the args' revision
+ * (the program's: its whole config, image included), so any change runs it again; the engine waits for it and fails the update when it
  * fails. The finished Job stays, with its pod's log, until that change replaces it: a TTL
  * would delete it behind the engine, and every refresh-preview would plan it again.
  */
@@ -38,13 +37,15 @@ final class ConnectionTest {
     private ConnectionTest() {}
 
     static Optional<Job> create(AppScope scope, Service service, Resource deployment) {
-        MlApiConfig c = scope.config();
-        if (!c.connectionTest().enabled()) {
+        MlApiArgs c = scope.args();
+        Optional<ConnectionTestArgs> enabled = c.connectionTest().filter(ConnectionTestArgs::enabled);
+        if (enabled.isEmpty()) {
             return Optional.empty();
         }
-        String name = scope.labels().objectName("test-" + KubernetesNames.sha256Hex(c.toString()).substring(0, 8));
+        ConnectionTestArgs test = enabled.get();
+        String name = scope.labels().objectName(test.revision().map(r -> "test-" + KubernetesNames.sha256Hex(r).substring(0, 8)).orElse("test"));
         Output<String> url = scope.namespace().applyValue(ns ->
-                AppLabels.serviceUrl(scope.labels().name(), ns, c.service().port()) + c.connectionTest().pathOr(c.probes().readinessPath()));
+                AppLabels.serviceUrl(scope.labels().name(), ns, c.service().port()) + test.path().orElse(c.probes().readinessPath()));
         var pod = PodSpecArgs.builder()
                 .restartPolicy("Never")
                 .automountServiceAccountToken(false)
@@ -52,10 +53,10 @@ final class ConnectionTest {
                 .securityContext(PodSecurity.pod(c.securityContext()))
                 .containers(ContainerArgs.builder()
                         .name("connection-test")
-                        .image(c.connectionTest().image())
+                        .image(test.image())
                         // As the API's: the kubelet checks the registry and its credentials on every start (by digest, no layer is fetched again).
                         .imagePullPolicy("Always")
-                        .args(url.applyValue(u -> List.of(u, Integer.toString(c.connectionTest().timeoutSeconds()))))
+                        .args(url.applyValue(u -> List.of(u, Integer.toString(test.timeoutSeconds()))))
                         .resources(ResourceRequirementsArgs.builder()
                                 .requests(Map.of("cpu", "10m", "memory", "16Mi", "ephemeral-storage", "1Mi"))
                                 .limits(Map.of("cpu", "100m", "memory", "32Mi", "ephemeral-storage", "16Mi"))
@@ -72,22 +73,22 @@ final class ConnectionTest {
                 .spec(JobSpecArgs.builder()
                         // The program retries until its limit; a second pod would only repeat its verdict.
                         .backoffLimit(0)
-                        .activeDeadlineSeconds(activeDeadlineSeconds(c))
+                        .activeDeadlineSeconds(activeDeadlineSeconds(test))
                         .template(PodTemplateSpecArgs.builder()
                                 .metadata(ObjectMetaArgs.builder().labels(scope.labels().workload(AppLabels.CONNECTION_TEST)).build())
                                 .spec(pod.build())
                                 .build())
                         .build())
-                .build(), scope.awaitedOptions(awaitTimeout(c), deployment, service)));
+                .build(), scope.awaitedOptions(awaitTimeout(test), deployment, service)));
     }
 
     /** The program's limit starts with its process; the Job's covers the pod's scheduling and image pull too. */
-    private static int activeDeadlineSeconds(MlApiConfig c) {
-        return c.connectionTest().timeoutSeconds() + START_ALLOWANCE_SECONDS;
+    private static int activeDeadlineSeconds(ConnectionTestArgs test) {
+        return test.timeoutSeconds() + START_ALLOWANCE_SECONDS;
     }
 
     /** The engine's wait for the Job. */
-    static Duration awaitTimeout(MlApiConfig c) {
-        return Duration.ofSeconds(activeDeadlineSeconds(c) + AWAIT_MARGIN_SECONDS);
+    static Duration awaitTimeout(ConnectionTestArgs test) {
+        return Duration.ofSeconds(activeDeadlineSeconds(test) + AWAIT_MARGIN_SECONDS);
     }
 }

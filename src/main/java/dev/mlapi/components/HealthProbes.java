@@ -2,7 +2,7 @@ package dev.mlapi.components;
 
 import com.pulumi.kubernetes.core.v1.inputs.HTTPGetActionArgs;
 import com.pulumi.kubernetes.core.v1.inputs.ProbeArgs;
-import dev.mlapi.config.MlApiConfig;
+import dev.mlapi.components.inputs.ProbesArgs;
 
 /**
  * Probes for an API that loads a model at start. The startup probe holds liveness and readiness
@@ -18,16 +18,16 @@ final class HealthProbes {
 
     private HealthProbes() {}
 
-    static ProbeArgs startup(MlApiConfig.Probes p) {
-        return probe(p.startupPath(), p.periodSeconds(), p.timeoutSeconds(), p.startupFailureThreshold());
+    static ProbeArgs startup(ProbesArgs p) {
+        return probe(p.startupPath(), p.periodSeconds(), p.timeoutSeconds(), startupFailureThreshold(p));
     }
 
     /** Twice the failures of readiness, each probe allowed a whole period to answer. */
-    static ProbeArgs liveness(MlApiConfig.Probes p) {
+    static ProbeArgs liveness(ProbesArgs p) {
         return probe(p.livenessPath(), p.periodSeconds(), p.periodSeconds(), p.failureThreshold() * LIVENESS_LENIENCY);
     }
 
-    static ProbeArgs readiness(MlApiConfig.Probes p) {
+    static ProbeArgs readiness(ProbesArgs p) {
         return probe(p.readinessPath(), p.periodSeconds(), p.timeoutSeconds(), p.failureThreshold());
     }
 
@@ -39,8 +39,13 @@ final class HealthProbes {
      * (ProgressDeadlineExceeded): one new pod's start and model load. Every pod that becomes
      * ready counts as progress, so this holds for one batch, however many batches follow.
      */
-    static int progressDeadlineSeconds(MlApiConfig.Probes p) {
+    static int progressDeadlineSeconds(ProbesArgs p) {
         return p.modelLoadTimeoutSeconds() + POD_START_SECONDS;
+    }
+
+    /** Enough startup probes to cover the model load. */
+    static int startupFailureThreshold(ProbesArgs p) {
+        return Math.max(1, (p.modelLoadTimeoutSeconds() + p.periodSeconds() - 1) / p.periodSeconds());
     }
 
     private static ProbeArgs probe(String path, int periodSeconds, int timeoutSeconds, int failureThreshold) {

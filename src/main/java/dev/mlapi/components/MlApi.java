@@ -6,8 +6,6 @@ import com.pulumi.kubernetes.apps.v1.Deployment;
 import com.pulumi.kubernetes.core.v1.Service;
 import com.pulumi.resources.ComponentResource;
 import com.pulumi.resources.ComponentResourceOptions;
-import dev.mlapi.config.MlApiConfig;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -29,13 +27,19 @@ public final class MlApi extends ComponentResource {
     @Export(name = "logsCommand", refs = String.class)
     private final Output<String> logsCommand;
 
+    /**
+     * @param name the API's name, which names its objects: a DNS label that starts with a letter
+     * @param args what the API is built from; checked whole before anything is created
+     */
     public MlApi(String name, MlApiArgs args, ComponentResourceOptions options) {
         super("mlapi:index:MlApi", name, null, options);
-        MlApiConfig c = args.config();
-        AppLabels labels = new AppLabels(c, args.stack());
-        AppScope scope = new AppScope(c, labels, AppNamespace.create(c, labels, this), this);
+        MlApiArgsRules.check(name, args);
+        Output<String> image = MlApiArgsRules.checkedImage(name, args);
+        String stack = com.pulumi.deployment.Deployment.getInstance().getStackName();
+        AppLabels labels = new AppLabels(name, stack, args.environment(), image);
+        AppScope scope = new AppScope(args, image, labels, AppNamespace.create(name, args, labels, this), this);
 
-        SecretRouting secrets = SecretRouting.create(scope, args);
+        SecretRouting secrets = SecretRouting.create(scope);
         Output<String> serviceAccount = AppServiceAccount.create(scope);
         Optional<Output<String>> configMap = AppConfigMap.create(scope);
         Deployment deployment = AppDeployment.create(scope, serviceAccount, configMap, secrets);
@@ -46,21 +50,21 @@ public final class MlApi extends ComponentResource {
         AppNetworkPolicy.create(scope);
         ConnectionTest.create(scope, service, deployment);
 
-        int servicePort = c.service().port();
+        int servicePort = args.service().port();
         this.namespace = scope.namespace();
         this.serviceName = service.metadata().applyValue(m -> m.name().orElse(labels.name()));
         this.url = Output.tuple(serviceName, namespace).applyValue(t -> AppLabels.serviceUrl(t.t1, t.t2, servicePort));
-        this.image = Output.of(c.image().reference());
+        this.image = image;
         this.portForwardCommand = Output.tuple(serviceName, namespace).applyValue(t ->
-                "kubectl --namespace " + t.t2 + " port-forward service/" + t.t1 + " " + c.port() + ":" + servicePort);
+                "kubectl --namespace " + t.t2 + " port-forward service/" + t.t1 + " " + args.port() + ":" + servicePort);
         this.logsCommand = namespace.applyValue(ns ->
                 "kubectl --namespace " + ns + " logs deployment/" + labels.name() + " --container " + AppDeployment.CONTAINER + " --follow");
         registerOutputs(outputs());
     }
 
-    /** The namespace and Secret name that {@code ./mlapi seal} binds a sealed value to. */
-    public static List<String> sealTarget(String stack, MlApiConfig config) {
-        return List.of(config.namespace().name(), AppSealedSecrets.objectName(new AppLabels(config, stack)));
+    /** The name of the Secret that sealed values of the API called {@code name} are bound to ({@code kubeseal --name}). */
+    public static String sealedSecretName(String name) {
+        return AppSealedSecrets.objectName(name);
     }
 
     /** What a user needs after a deployment, in place of the chart's NOTES. */

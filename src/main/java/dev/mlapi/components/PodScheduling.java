@@ -9,69 +9,74 @@ import com.pulumi.kubernetes.core.v1.inputs.PodSpecArgs;
 import com.pulumi.kubernetes.core.v1.inputs.TolerationArgs;
 import com.pulumi.kubernetes.core.v1.inputs.TopologySpreadConstraintArgs;
 import com.pulumi.kubernetes.meta.v1.inputs.LabelSelectorArgs;
-import dev.mlapi.config.MlApiConfig;
+import dev.mlapi.components.inputs.SchedulingArgs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
- * Where the pods of the API may run: the scheduling config's selector, tolerations and required
+ * Where the pods of the API may run: the scheduling args' selector, tolerations and required
  * affinity, the GPU nodes when the API asks for a GPU, and spreading across nodes and zones.
  */
 final class PodScheduling {
     private PodScheduling() {}
 
-    /** The API's pods: on GPU nodes when they need one, spread as the config says. */
-    static void api(PodSpecArgs.Builder pod, MlApiConfig c, AppLabels labels) {
-        place(pod, c, c.resources().gpu() != null && c.resources().gpu() > 0);
-        Inputs.ifAny(spread(c.scheduling(), labels), pod::topologySpreadConstraints);
+    /** The API's pods: on GPU nodes when they need one, spread as the args say. */
+    static void api(PodSpecArgs.Builder pod, MlApiArgs args, AppLabels labels) {
+        SchedulingArgs s = scheduling(args);
+        place(pod, s, args.resources().gpu().orElse(0) > 0);
+        Inputs.ifAny(spread(s, labels), pod::topologySpreadConstraints);
     }
 
     /** The connection test: the API's nodes, whose registries and pull secrets it can use; not the GPU nodes: it needs none. */
-    static void connectionTest(PodSpecArgs.Builder pod, MlApiConfig c) {
-        place(pod, c, false);
+    static void connectionTest(PodSpecArgs.Builder pod, MlApiArgs args) {
+        place(pod, scheduling(args), false);
     }
 
-    private static void place(PodSpecArgs.Builder pod, MlApiConfig c, boolean gpu) {
-        Inputs.ifAny(nodeSelector(c, gpu), pod::nodeSelector);
-        Inputs.ifAny(tolerations(c, gpu), pod::tolerations);
-        affinity(c.scheduling()).ifPresent(pod::affinity);
+    /** No scheduling args: no constraint. */
+    private static SchedulingArgs scheduling(MlApiArgs args) {
+        return args.scheduling().orElseGet(() -> SchedulingArgs.builder().build());
     }
 
-    private static Map<String, String> nodeSelector(MlApiConfig c, boolean gpu) {
-        Map<String, String> selector = new TreeMap<>(c.scheduling().nodeSelector());
+    private static void place(PodSpecArgs.Builder pod, SchedulingArgs s, boolean gpu) {
+        Inputs.ifAny(nodeSelector(s, gpu), pod::nodeSelector);
+        Inputs.ifAny(tolerations(s, gpu), pod::tolerations);
+        affinity(s).ifPresent(pod::affinity);
+    }
+
+    private static Map<String, String> nodeSelector(SchedulingArgs s, boolean gpu) {
+        Map<String, String> selector = Inputs.labels(s.nodeSelector());
         if (gpu) {
-            selector.putAll(c.scheduling().gpuNodeSelector());
+            selector.putAll(Inputs.labels(s.gpuNodeSelector()));
         }
         return selector;
     }
 
-    private static List<TolerationArgs> tolerations(MlApiConfig c, boolean gpu) {
-        List<MlApiConfig.Toleration> all = new ArrayList<>(c.scheduling().tolerations());
+    private static List<TolerationArgs> tolerations(SchedulingArgs s, boolean gpu) {
+        List<dev.mlapi.components.inputs.TolerationArgs> all = new ArrayList<>(s.tolerations());
         if (gpu) {
-            all.addAll(c.scheduling().gpuTolerations());
+            all.addAll(s.gpuTolerations());
         }
         return all.stream().map(PodScheduling::toleration).toList();
     }
 
-    private static TolerationArgs toleration(MlApiConfig.Toleration t) {
+    private static TolerationArgs toleration(dev.mlapi.components.inputs.TolerationArgs t) {
         var toleration = TolerationArgs.builder();
-        Optional.ofNullable(t.key()).ifPresent(toleration::key);
-        Optional.ofNullable(t.operator()).ifPresent(toleration::operator);
-        Optional.ofNullable(t.value()).ifPresent(toleration::value);
-        Optional.ofNullable(t.effect()).ifPresent(toleration::effect);
-        Optional.ofNullable(t.tolerationSeconds()).ifPresent(toleration::tolerationSeconds);
+        t.key().ifPresent(toleration::key);
+        t.operator().ifPresent(toleration::operator);
+        t.value().ifPresent(toleration::value);
+        t.effect().ifPresent(toleration::effect);
+        t.tolerationSeconds().ifPresent(toleration::tolerationSeconds);
         return toleration.build();
     }
 
-    private static Optional<AffinityArgs> affinity(MlApiConfig.Scheduling s) {
+    private static Optional<AffinityArgs> affinity(SchedulingArgs s) {
         if (s.requiredNodeAffinity().isEmpty()) {
             return Optional.empty();
         }
         var term = NodeSelectorTermArgs.builder().matchExpressions(s.requiredNodeAffinity().stream()
-                .map(r -> NodeSelectorRequirementArgs.builder().key(r.key()).operator(r.operator()).values(r.values() == null ? List.of() : r.values()).build())
+                .map(r -> NodeSelectorRequirementArgs.builder().key(r.key()).operator(r.operator()).values(r.values().orElse(List.of())).build())
                 .toList()).build();
         return Optional.of(AffinityArgs.builder().nodeAffinity(NodeAffinityArgs.builder()
                 .requiredDuringSchedulingIgnoredDuringExecution(NodeSelectorArgs.builder().nodeSelectorTerms(term).build())
@@ -86,12 +91,12 @@ final class PodScheduling {
      * and only pods of the same revision (pod-template-hash), so old pods being replaced do not
      * block the new ones.
      */
-    private static List<TopologySpreadConstraintArgs> spread(MlApiConfig.Scheduling s, AppLabels labels) {
+    private static List<TopologySpreadConstraintArgs> spread(SchedulingArgs s, AppLabels labels) {
         List<TopologySpreadConstraintArgs> constraints = new ArrayList<>();
-        if (s.spreadAcrossNodes()) {
+        if (s.spreadAcrossNodes().orElse(false)) {
             constraints.add(spreadBy("kubernetes.io/hostname", "DoNotSchedule", labels));
         }
-        if (s.spreadAcrossZones()) {
+        if (s.spreadAcrossZones().orElse(false)) {
             constraints.add(spreadBy("topology.kubernetes.io/zone", "ScheduleAnyway", labels));
         }
         return constraints;

@@ -7,7 +7,6 @@ import com.pulumi.kubernetes.core.v1.inputs.SeccompProfileArgs;
 import com.pulumi.kubernetes.core.v1.inputs.SecurityContextArgs;
 import com.pulumi.kubernetes.core.v1.inputs.VolumeArgs;
 import com.pulumi.kubernetes.core.v1.inputs.VolumeMountArgs;
-import dev.mlapi.config.MlApiConfig;
 
 /**
  * The restricted Pod Security Standard, for every pod the program runs: non-root, no privilege
@@ -21,7 +20,7 @@ final class PodSecurity {
 
     private PodSecurity() {}
 
-    static PodSecurityContextArgs pod(MlApiConfig.SecurityContext ids) {
+    static PodSecurityContextArgs pod(dev.mlapi.components.inputs.SecurityContextArgs ids) {
         return PodSecurityContextArgs.builder()
                 .runAsNonRoot(true)
                 .runAsUser(ids.runAsUser())

@@ -73,18 +73,6 @@ public record MlApiConfig(
             }
             return repository + ":" + tag;
         }
-
-        /** What identifies this build in labels: the tag, or the digest's first 12 hex digits. */
-        public String version() {
-            if (tag != null) {
-                return tag;
-            }
-            if (digest == null) {
-                return null;
-            }
-            String hex = digest.substring(digest.indexOf(':') + 1);
-            return hex.substring(0, Math.min(12, hex.length()));
-        }
     }
 
     public record Resources(Quantities requests, Quantities limits, Integer gpu) {}
@@ -99,11 +87,7 @@ public record MlApiConfig(
      */
     public record Probes(String livenessPath, String readinessPath, String startupPath,
                          Integer periodSeconds, Integer timeoutSeconds, Integer failureThreshold,
-                         Integer modelLoadTimeoutSeconds) {
-        public int startupFailureThreshold() {
-            return Math.max(1, (modelLoadTimeoutSeconds + periodSeconds - 1) / periodSeconds);
-        }
-    }
+                         Integer modelLoadTimeoutSeconds) {}
 
     /**
      * How a pod stops. Before SIGTERM it keeps serving for {@code drainSeconds}, while the
@@ -205,11 +189,7 @@ public record MlApiConfig(
      * {@code ttlSecondsAfterFinished} is no longer a setting; it is read only to refuse it with
      * the reason.
      */
-    public record ConnectionTest(Boolean enabled, String path, Integer ttlSecondsAfterFinished, Integer timeoutSeconds, String image) {
-        public String pathOr(String readinessPath) {
-            return path != null ? path : readinessPath;
-        }
-    }
+    public record ConnectionTest(Boolean enabled, String path, Integer ttlSecondsAfterFinished, Integer timeoutSeconds, String image) {}
 
     public record SecurityContext(Integer runAsUser, Integer runAsGroup, Integer fsGroup) {}
 }

@@ -1,24 +1,23 @@
 package dev.mlapi.config;
 
+import dev.mlapi.components.ArgsProblem;
+import dev.mlapi.components.ContainerArgsRules;
+import dev.mlapi.components.SecretArgsRules;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The rules of secrets: each entry of mlapi:secrets has one source and one target, a
  * stack-config value is encrypted, an AWS entry names a secret the External Secrets Operator can
- * read, a sealed value is one, and no credential sits in plain text in mlapi:env.
+ * read, a sealed value is one, and no credential sits in plain text in mlapi:env. How the operator
+ * reaches AWS is the component's rule (MlApiArgsRules.externalSecrets).
  */
 final class SecretRules extends ConfigRules {
-    private static final Pattern SECRET_ARN = Pattern.compile("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:[A-Za-z0-9/_+=.@-]+$");
-    private static final Pattern SEALED = Pattern.compile("^[A-Za-z0-9+/]{64,}={0,2}$");
-    private static final Pattern SECRET_NAME = Pattern.compile("^[A-Za-z0-9/_+=.@-]{1,512}$");
-    private static final Pattern ROLE_ARN = Pattern.compile("^arn:aws[a-z-]*:iam::\\d{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$");
-    private static final Pattern OIDC_PROVIDER_ARN = Pattern.compile("^arn:aws[a-z-]*:iam::\\d{12}:oidc-provider/[A-Za-z0-9./_-]+$");
-    private static final Pattern REGION = Pattern.compile("^[a-z]{2}(-gov)?-[a-z]+-\\d$");
 
     private final Set<String> keys;
     private final Set<String> encryptedKeys;
@@ -38,94 +37,39 @@ final class SecretRules extends ConfigRules {
                         + "}] and " + setSecret(camel(n), stack)))));
     }
 
-    void secrets(MlApiConfig c) {
-        Set<String> targets = new java.util.HashSet<>(c.env().keySet());
-        Set<String> names = new java.util.HashSet<>();
-        for (int i = 0; i < c.secrets().size(); i++) {
-            MlApiConfig.SecretRef s = c.secrets().get(i);
-            String at = "secrets[" + i + "]";
-            check(s.name() != null && KubernetesNames.isDnsSubdomain(s.name()), at + ".name", "'" + s.name() + "' is not a valid secret name", "name: model-registry-token");
-            check(s.name() == null || names.add(s.name()), at + ".name", "'" + s.name() + "' is used twice", "name: model-registry-token-2");
-            check((s.env() == null) != (s.mountPath() == null), at, "takes exactly one of env (a variable) or mountPath (a folder for a file)",
-                    "env: MODEL_REGISTRY_TOKEN");
-            if (s.env() != null) {
-                check(ENV_NAME.matcher(s.env()).matches(), at + ".env", "is not a valid environment variable name", "env: MODEL_REGISTRY_TOKEN");
-                check(targets.add(s.env()), at + ".env", s.env() + " is set twice (here and in mlapi:env or another secret)", "env: MODEL_REGISTRY_TOKEN_2");
-            }
-            if (s.mountPath() != null) {
-                check(s.mountPath().startsWith("/"), at + ".mountPath", "must be an absolute path", "mountPath: /var/run/secrets/registry");
-                check(targets.add(s.mountPath() + "/" + s.name()), at + ".mountPath", "the file " + s.mountPath() + "/" + s.name() + " is written twice",
-                        "mountPath: /var/run/secrets/other");
-            }
-            if (s.source() == null) {
-                problems.add(problem(at, "takes exactly one source: stackConfig (an encrypted stack-config key), awsSecretsManager or sealed",
-                        "stackConfig: modelRegistryToken"));
-            } else {
-                s.source().visit(key -> encryptedKey(at + ".stackConfig", key.key()), aws -> {
-                    awsSecret(at + ".awsSecretsManager", aws);
-                    // The operator rotates the Secret in place; only a mounted file sees the new value without a restart.
-                    check(s.env() == null, at + ".env", "an env var keeps the old value after AWS Secrets Manager rotates it, until the pods"
-                            + " restart; read it from a file the operator keeps current", "mountPath: /var/run/secrets/" + s.name());
-                }, sealed -> check(sealed.encryptedData() != null && SEALED.matcher(sealed.encryptedData()).matches(), at + ".sealed.encryptedData",
-                        "is not a sealed value; make one with ./mlapi seal " + stack + " " + s.name(), "sealed: {encryptedData: AgBy3i4OJSWK+PiTySYZZA...}"));
-            }
+    /**
+     * What the stack file says of where entry {@code index}'s value comes from (the component
+     * checks the rest of each entry): one source stated, an encrypted stack-config key, a
+     * sealed value made by ./mlapi seal.
+     */
+    List<ArgsProblem> source(MlApiConfig c, int index) {
+        MlApiConfig.SecretRef s = c.secrets().get(index);
+        String at = "secrets[" + index + "]";
+        List<ArgsProblem> found = new ArrayList<>();
+        if (s.source() == null) {
+            found.add(new ArgsProblem(at, "takes exactly one source: stackConfig (an encrypted stack-config key), awsSecretsManager or sealed",
+                    "stackConfig: modelRegistryToken"));
+        } else {
+            s.source().visit(key -> encryptedKey(at + ".stackConfig", key.key()).ifPresent(found::add),
+                    aws -> Optional.ofNullable(aws.valueFrom()).flatMap(key -> encryptedKey(at + ".awsSecretsManager.valueFrom", key)).ifPresent(found::add),
+                    sealed -> {
+                        if (!SecretArgsRules.isSealedValue(sealed.encryptedData())) {
+                            found.add(new ArgsProblem(at + ".sealed.encryptedData", "is not a sealed value; make one with ./mlapi seal " + stack + " " + s.name(),
+                                    "sealed: {encryptedData: AgBy3i4OJSWK+PiTySYZZA...}"));
+                        }
+                    });
         }
+        return found;
     }
 
-    private void encryptedKey(String at, String key) {
+    private Optional<ArgsProblem> encryptedKey(String at, String key) {
         if (!keys.contains(key)) {
-            problems.add(problem(at, "mlapi:" + key + " is not set", setSecret(key, stack)));
-        } else if (!encryptedKeys.contains(key)) {
-            problems.add(problem(at, "mlapi:" + key + " is in plain text in the stack file; it must be encrypted", setSecret(key, stack)));
+            return Optional.of(new ArgsProblem(at, "mlapi:" + key + " is not set", setSecret(key, stack)));
         }
-    }
-
-    private void awsSecret(String at, SecretSource.AwsSecret aws) {
-        if (aws.valueFrom() != null) {
-            encryptedKey(at + ".valueFrom", aws.valueFrom());
+        if (!encryptedKeys.contains(key)) {
+            return Optional.of(new ArgsProblem(at, "mlapi:" + key + " is in plain text in the stack file; it must be encrypted", setSecret(key, stack)));
         }
-        String id = aws.secretId();
-        if (id == null || id.isBlank()) {
-            problems.add(problem(at + ".secretId", "is required: the Secrets Manager name or ARN", "secretId: ml/sentiment/registry-token"));
-        } else if (id.startsWith("arn:")) {
-            check(SECRET_ARN.matcher(id).matches(), at + ".secretId", "'" + id + "' is not a Secrets Manager secret ARN",
-                    "secretId: arn:aws:secretsmanager:eu-west-1:123456789012:secret:ml/registry-token-AbCdEf");
-        } else {
-            check(SECRET_NAME.matcher(id).matches(), at + ".secretId", "'" + id + "' is not a Secrets Manager secret name", "secretId: ml/sentiment/registry-token");
-        }
-    }
-
-    void externalSecrets(MlApiConfig c) {
-        List<SecretsBySource.Sourced<SecretSource.AwsSecret>> aws = c.secretsBySource().aws();
-        if (aws.isEmpty()) {
-            return;
-        }
-        MlApiConfig.ExternalSecrets es = c.externalSecrets();
-        if ("ClusterSecretStore".equals(es.storeKind())) {
-            check(es.clusterStoreName() != null && KubernetesNames.isDnsSubdomain(es.clusterStoreName()), "externalSecrets.clusterStoreName",
-                    "names the existing ClusterSecretStore to use", "mlapi:externalSecrets.clusterStoreName: aws-secrets-manager");
-        } else {
-            check("SecretStore".equals(es.storeKind()), "externalSecrets.storeKind", "must be SecretStore or ClusterSecretStore", "mlapi:externalSecrets.storeKind: SecretStore");
-            check(es.region() != null && REGION.matcher(es.region()).matches(), "externalSecrets.region", "is required: the AWS region of the secrets",
-                    "mlapi:externalSecrets.region: eu-west-1");
-            MlApiConfig.ManagedAws managed = es.manageAws();
-            if (managed != null) {
-                check(managed.oidcProviderArn() != null && OIDC_PROVIDER_ARN.matcher(managed.oidcProviderArn()).matches(), "externalSecrets.manageAws.oidcProviderArn",
-                        managed.oidcProviderArn() == null ? "is required: the cluster's IAM OIDC provider, which the role trusts"
-                                : "'" + managed.oidcProviderArn() + "' is not an IAM OIDC provider ARN", "oidcProviderArn: arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789");
-                check(managed.kmsKeyArn() == null || managed.kmsKeyArn().matches("^arn:aws[a-z-]*:kms:[a-z0-9-]+:\\d{12}:key/[a-f0-9-]+$"),
-                        "externalSecrets.manageAws.kmsKeyArn", "is not a KMS key ARN", "kmsKeyArn: arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab");
-                check(es.roleArn() == null, "externalSecrets.roleArn", "is made by the stack when it manages AWS; leave it out", "no mlapi:externalSecrets.roleArn beside manageAws");
-                aws.stream().filter(s -> s.source().secretId() != null && s.source().secretId().startsWith("arn:")).forEach(s -> problems.add(problem("secrets",
-                        s.secret().name() + " names an ARN, but a secret the stack creates is named, not an ARN", "secretId: ml/sentiment/db")));
-            } else {
-                check(es.roleArn() != null && ROLE_ARN.matcher(es.roleArn()).matches(), "externalSecrets.roleArn",
-                        es.roleArn() == null ? "is required: the IAM role the ServiceAccount assumes (IRSA) to read the secrets"
-                                : "'" + es.roleArn() + "' is not an IAM role ARN", "mlapi:externalSecrets.roleArn: arn:aws:iam::123456789012:role/sentiment-api-secrets");
-            }
-        }
-        check(es.refreshInterval() != null && es.refreshInterval().matches("^(\\d+(s|m|h))+$"), "externalSecrets.refreshInterval", "is not a duration",
-                "mlapi:externalSecrets.refreshInterval: 1h");
+        return Optional.empty();
     }
 
     /**

@@ -5,11 +5,10 @@ import com.pulumi.Pulumi;
 import com.pulumi.resources.StackOptions;
 import dev.mlapi.App;
 import dev.mlapi.components.MlApi;
-import dev.mlapi.components.MlApiArgs;
 import dev.mlapi.config.ConfigSource;
 import dev.mlapi.config.PulumiConfigSource;
+import dev.mlapi.config.StackArgs;
 import dev.mlapi.config.StackConfigLoader;
-import dev.mlapi.secrets.SecretValues;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Optional;
@@ -43,8 +42,7 @@ public final class ScaleProgram {
                 String name = "api-" + i;
                 var config = StackConfigLoader.load(ConfigSource.of(stack.stack(), keys, stack.encryptedKeys(),
                         key -> key.equals("name") ? Optional.of(name) : stack.get(key)));
-                new MlApi(name, new MlApiArgs(ctx.stackName(), config,
-                        SecretValues.of(ctx, config), SecretValues.awsInitialValues(ctx, config)), null);
+                new MlApi(name, StackArgs.of(ctx, config), null);
             }
         };
     }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.mlapi.ProgramUnderMocks;
 import dev.mlapi.ProgramUnderMocks.Run;
+import dev.mlapi.config.StackArgs;
 import dev.mlapi.config.StackConfigLoader;
 import dev.mlapi.config.StackFile;
 import java.io.IOException;
@@ -108,7 +109,7 @@ class ConnectionTestJobTest {
         assertEquals(timeout + 120, deadline, "two minutes to schedule the pod and pull the image");
         assertEquals(0, job.at("/spec/backoffLimit").asInt(-1), "the program retries; a second pod would only repeat its verdict");
         var config = StackConfigLoader.load(StackFile.read(ProgramUnderMocks.PROJECT, stack).source(ciphertext -> "decrypted"));
-        assertEquals(Duration.ofSeconds(deadline + 30), ConnectionTest.awaitTimeout(config),
+        assertEquals(Duration.ofSeconds(deadline + 30), ConnectionTest.awaitTimeout(StackArgs.of(config, Map.of(), Map.of()).connectionTest().orElseThrow()),
                 "the engine waits until the Job has failed by its own deadline, with its reason");
     }
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mlapi.ProgramUnderMocks;
 import dev.mlapi.config.InvalidConfigException;
 import dev.mlapi.config.PulumiConfigSource;
+import dev.mlapi.config.SecretValues;
 import dev.mlapi.config.StackConfigLoader;
 import dev.mlapi.config.StackFile;
 import java.io.IOException;

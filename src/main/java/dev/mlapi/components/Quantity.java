@@ -1,4 +1,4 @@
-package dev.mlapi.config;
+package dev.mlapi.components;
 
 import java.math.BigDecimal;
 import java.util.Map;

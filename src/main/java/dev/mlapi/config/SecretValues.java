@@ -1,8 +1,7 @@
-package dev.mlapi.secrets;
+package dev.mlapi.config;
 
 import com.pulumi.Context;
 import com.pulumi.core.Output;
-import dev.mlapi.config.MlApiConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -1,4 +1,4 @@
-package dev.mlapi.config;
+package dev.mlapi.components;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,0 +1,41 @@
+package dev.mlapi.components.inputs;
+
+import com.pulumi.core.Output;
+import com.pulumi.core.annotations.Import;
+import com.pulumi.resources.ResourceArgs;
+import java.util.List;
+
+/** The container image of the API. */
+public final class ImageArgs extends ResourceArgs {
+    @Import(name = "reference", required = true)
+    private Output<String> reference;
+    @Import(name = "pullPolicy", required = true)
+    private String pullPolicy;
+    @Import(name = "pullSecrets")
+    private List<String> pullSecrets;
+
+    private ImageArgs() {}
+
+    /** The image to run: repository:tag or repository@sha256:digest (a digest cannot change under the same reference). An output of an image build works as it is. */
+    public Output<String> reference() { return reference; }
+    /** Always, IfNotPresent or Never. */
+    public String pullPolicy() { return pullPolicy; }
+    /** Names of Secrets in the namespace that hold the registry's credentials. Empty when not set. */
+    public List<String> pullSecrets() { return pullSecrets == null ? List.of() : pullSecrets; }
+
+    public static Builder builder() { return new Builder(); }
+
+    public static final class Builder {
+        private final ImageArgs $ = new ImageArgs();
+
+        public Builder reference(Output<String> reference) { $.reference = reference; return this; }
+        public Builder reference(String reference) { return reference(Output.of(reference)); }
+        public Builder pullPolicy(String pullPolicy) { $.pullPolicy = pullPolicy; return this; }
+        public Builder pullSecrets(List<String> pullSecrets) { $.pullSecrets = pullSecrets == null ? null : List.copyOf(pullSecrets); return this; }
+        public Builder pullSecrets(String... pullSecrets) { return pullSecrets(List.of(pullSecrets)); }
+
+        public ImageArgs build() {
+            return $;
+        }
+    }
+}
