@@ -1,4 +1,4 @@
-# ./mlapi bench, side by side with Helm: the chart our users have (src/test/resources/helm/mf-demo)
+# ./mlapi bench, side by side with Helm: the chart our users have (program/src/test/resources/helm/mf-demo)
 # against this program on the stack import-helm-values makes from the same values file, on the
 # same local cluster and real node, in one run; prints a Markdown table, each ratio ./mlapi's
 # figure over Helm's from the same run. Both deploy the reference API's image from the local
@@ -12,7 +12,7 @@
 
 bench_helm() { # runs
   local runs=${1:-3} i
-  helm_chart=$project_dir/src/test/resources/helm/mf-demo
+  helm_chart=$project_dir/program/src/test/resources/helm/mf-demo
   helm_dir=$project_dir/target/bench/helm
   helm_release=sentiment-api helm_namespace=chart-helm ours_namespace=chart-mlapi
   tools/build helm >&2

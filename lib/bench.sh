@@ -11,11 +11,12 @@ bench_main() {
   tools/build
   mvn -B -ntp -q package -DskipTests
   program_java_archive "$program_jar" || echo "bench: no class-data archive was made" >&2
-  mvn -B -ntp -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench/classpath.txt
-  local test_cp=target/test-classes:target/classes:$(cat target/bench/classpath.txt)
+  # test-compile: the program finds the library of the same build among its compiled classes.
+  mvn -B -ntp -q test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench/classpath.txt
+  local test_cp=$project_dir/program/target/test-classes:$project_dir/program/target/classes:$(cat program/target/bench/classpath.txt)
   local scale_jar=$project_dir/target/mlapi-bench.jar bench_dir=$project_dir/target/bench/project
   printf 'Main-Class: dev.mlapi.bench.ScaleProgram\nClass-Path: mlapi.jar\n' >target/bench/manifest.txt
-  jar --create --file "$scale_jar" --manifest target/bench/manifest.txt -C target/test-classes dev/mlapi/bench/ScaleProgram.class
+  jar --create --file "$scale_jar" --manifest target/bench/manifest.txt -C program/target/test-classes dev/mlapi/bench/ScaleProgram.class
   rm -rf "$MLAPI_HOME" "$bench_dir"
   mkdir -p "$bench_dir"
   cp Pulumi.yaml "$bench_dir/"
@@ -49,7 +50,7 @@ bench_main() {
   done
   for apis in 1 10 100; do
     local mocks preview
-    mocks=$(cd "$bench_dir" && java -cp "$(printf '%s' "$test_cp" | sed "s|target/|$project_dir/target/|g")" dev.mlapi.bench.MockBench bench "$apis" 5 2>/dev/null | tr ' ' '\n' | sort -n | sed -n 3p)
+    mocks=$(cd "$bench_dir" && java -cp "$test_cp" dev.mlapi.bench.MockBench bench "$apis" 5 2>/dev/null | tr ' ' '\n' | sort -n | sed -n 3p)
     preview=$(bench_median "$runs" bench_preview_scale "$apis")
     [[ $apis == 1 ]] && one=$preview && one_mocks=$mocks
     bench_row "$apis ML API(s): evaluation under mocks, warm" "$mocks" "$one_mocks" "1 API"

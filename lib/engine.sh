@@ -92,7 +92,7 @@ program_build() {
 }
 
 program_build_if_stale() {
-  if [[ ! -f $program_jar ]] || [[ -n $(find src pom.xml -newer "$program_jar" -print -quit) ]] || ! program_jar_whole; then
+  if [[ ! -f $program_jar ]] || [[ -n $(find pom.xml component/pom.xml component/src program/pom.xml program/src -newer "$program_jar" -print -quit) ]] || ! program_jar_whole; then
     echo "program: building $program_jar" >&2
     mvn -B -ntp -q package -DskipTests
   fi
