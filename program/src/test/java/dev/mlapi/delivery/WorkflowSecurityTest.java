@@ -101,6 +101,21 @@ class WorkflowSecurityTest {
     }
 
     @Test
+    void onlyTheReleasesLastJobWritesPackages() throws IOException {
+        List<String> writers = new ArrayList<>();
+        for (var workflow : workflows().entrySet()) {
+            assertFalse(workflow.getValue().path("permissions").toString().contains("packages"), workflow.getKey() + " gives every job packages");
+            for (var job : workflow.getValue().path("jobs").properties()) {
+                if (WorkflowAudit.effective(workflow.getValue().get("permissions"), job.getValue().get("permissions"), null)
+                        .getOrDefault("packages", "none").equals("write")) {
+                    writers.add(workflow.getKey() + " job " + job.getKey());
+                }
+            }
+        }
+        assertEquals(List.of("release.yml job publish"), writers);
+    }
+
+    @Test
     void theCommentIsWrittenByAJobThatRunsNoPullRequestCode() throws IOException {
         List<String> writers = new ArrayList<>();
         for (var workflow : workflows().entrySet()) {

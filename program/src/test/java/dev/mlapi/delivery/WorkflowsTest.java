@@ -90,7 +90,7 @@ class WorkflowsTest {
 
     @Test
     void noDeployOrDriftJobCancelsOneInProgress() throws IOException {
-        for (String file : List.of("deploy.yml", "deploy-stack.yml", "drift.yml")) {
+        for (String file : List.of("deploy.yml", "deploy-stack.yml", "drift.yml", "release.yml")) {
             JsonNode root = workflow(file);
             assertFalse(root.at("/concurrency/cancel-in-progress").asBoolean(false), file);
             root.get("jobs").forEach(job -> assertFalse(job.at("/concurrency/cancel-in-progress").asBoolean(false), file));
@@ -129,6 +129,37 @@ class WorkflowsTest {
         JsonNode drift = workflow("drift.yml").at("/jobs/drift");
         assertTrue(drift.toString().contains("./mlapi preview \\\"$STACK\\\" --refresh --expect-no-changes"), drift.toString());
         assertEquals(List.of("dev", "staging", "production"), strings(drift.at("/strategy/matrix/stack")));
+    }
+
+    @Test
+    void theLibraryIsReleasedFromItsVersionsTagOnlyAfterTheCheckAndEveryTest() throws IOException {
+        JsonNode release = workflow("release.yml");
+        assertEquals(List.of("push"), strings(release.path("on").fieldNames()));
+        assertEquals(List.of("component-v*"), strings(release.at("/on/push/tags")));
+        assertTrue(release.at("/on/push/branches").isMissingNode(), "a tag only");
+        JsonNode jobs = release.get("jobs");
+        assertEquals(List.of("check", "test", "publish"), strings(jobs.fieldNames()));
+        assertEquals(List.of("check"), strings(jobs.at("/test/needs")));
+        assertEquals(List.of("test"), strings(jobs.at("/publish/needs")));
+        JsonNode check = jobs.at("/check/steps/1");
+        assertEquals(".github/release-check \"$TAG\"", check.path("run").asText());
+        assertEquals("${{ github.ref_name }}", check.at("/env/TAG").asText());
+        assertEquals("sudo -E env \"PATH=$PATH\" bash .ci/run", jobs.at("/test/steps").get(jobs.at("/test/steps").size() - 1).path("run").asText(),
+                "every test, as pull-request.yml runs them");
+        assertEquals(0, jobs.at("/test/steps/0/with/fetch-depth").asInt(-1), "the previous release is built from its commit");
+        String publish = jobs.at("/publish/steps").get(jobs.at("/publish/steps").size() - 1).path("run").asText();
+        assertTrue(publish.startsWith("mvn -B -ntp -pl component -am deploy ") && publish.contains("-DaltDeploymentRepository=github::https://maven.pkg.github.com/$REPOSITORY"),
+                "the library and its parent pom, to the repository's registry, as the server setup-java writes (github): " + publish);
+    }
+
+    @Test
+    void everyWorkflowHasItsRowInTheBranchingDoc() throws IOException {
+        String doc = Files.readString(Path.of("docs/BRANCHING.md"));
+        try (Stream<Path> files = Files.list(WORKFLOWS)) {
+            for (Path file : files.sorted().toList()) {
+                assertTrue(doc.contains("\n| `.github/workflows/" + file.getFileName() + "` |"), "docs/BRANCHING.md's workflows table lacks " + file);
+            }
+        }
     }
 
     private static JsonNode uploadStep(JsonNode steps) {
@@ -183,6 +214,12 @@ class WorkflowsTest {
 
     private static JsonNode workflow(String name) throws IOException {
         return YAML.readTree(WORKFLOWS.resolve(name).toFile());
+    }
+
+    private static List<String> strings(java.util.Iterator<String> names) {
+        List<String> values = new ArrayList<>();
+        names.forEachRemaining(values::add);
+        return values;
     }
 
     private static List<String> strings(JsonNode node) {
