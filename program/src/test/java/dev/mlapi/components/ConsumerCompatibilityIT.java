@@ -84,7 +84,7 @@ class ConsumerCompatibilityIT {
         run(scratch, "cp", "-r", WARM.toString(), localRepo.toString());
         run(scratch, "rm", "-rf", localRepo.resolve("dev/mlapi").toString());
         write(consumer.resolve("pom.xml"), CONSUMER_POM.formatted(version, repo.toUri()));
-        write(consumer.resolve("src/main/java/example/Api.java"), CONSUMER_PROGRAM);
+        write(consumer.resolve("src/main/java/example/Api.java"), consumerProgram());
         write(consumer.resolve("src/main/java/example/Registrations.java"), REGISTRATIONS);
         Path dump = consumer.resolve("registrations.json");
         // Offline, but for file repositories: the one the library was published to.
@@ -168,40 +168,23 @@ class ConsumerCompatibilityIT {
             </project>
             """;
 
-    /** What a team writes: its API, from the component's args. */
-    private static final String CONSUMER_PROGRAM = """
-            package example;
+    /** What a team writes: the README's example, as written there, with its imports. */
+    private static String consumerProgram() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        String section = readme.substring(readme.indexOf("\n## Reuse the component in your own project\n"));
+        Matcher example = Pattern.compile("(?s)```java\n(.*?)\n\\s*```").matcher(section);
+        assertTrue(example.find(), "the README's section has no Java example");
+        return """
+                package example;
 
-            import com.pulumi.Context;
-            import com.pulumi.Pulumi;
-            import dev.mlapi.components.MlApi;
-            import dev.mlapi.components.MlApiArgs;
-            import dev.mlapi.components.inputs.*;
+                import com.pulumi.Context;
+                import com.pulumi.Pulumi;
+                import dev.mlapi.components.MlApi;
+                import dev.mlapi.components.MlApiArgs;
+                import dev.mlapi.components.inputs.*;
 
-            public final class Api {
-                public static void main(String[] args) {
-                    Pulumi.run(Api::define);
-                }
-
-                static void define(Context ctx) {
-                    var api = new MlApi("fraud-api", MlApiArgs.builder()
-                            .environment("staging")
-                            .namespace(NamespaceArgs.builder().create(true).build())
-                            .image(ImageArgs.builder().reference("ghcr.io/acme/fraud-api:2.1.0").pullPolicy("IfNotPresent").build())
-                            .replicas(2)
-                            .resources(ResourcesArgs.builder().build())
-                            .port(8080)
-                            .service(ServiceArgs.builder().type("ClusterIP").port(80).build())
-                            .probes(ProbesArgs.builder().livenessPath("/healthz").readinessPath("/ready").startupPath("/healthz")
-                                    .periodSeconds(10).timeoutSeconds(5).failureThreshold(3).modelLoadTimeoutSeconds(300).build())
-                            .shutdown(ShutdownArgs.builder().drainSeconds(10).gracePeriodSeconds(45).build())
-                            .serviceAccount(ServiceAccountArgs.builder().create(true).automountToken(false).build())
-                            .securityContext(SecurityContextArgs.builder().runAsUser(10001).runAsGroup(10001).fsGroup(10001).build())
-                            .build(), null);
-                    api.outputs().forEach(ctx::export);
-                }
-            }
-            """;
+                """ + example.group(1).stripIndent() + "\n";
+    }
 
     /** The consumer's program under the SDK's mocks: each registration's type, name and inputs, and the outputs. */
     private static final String REGISTRATIONS = """
