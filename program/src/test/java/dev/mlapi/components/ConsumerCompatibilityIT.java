@@ -105,7 +105,7 @@ class ConsumerCompatibilityIT {
         Path log = Files.createTempFile("consumer", ".log");
         Process p = new ProcessBuilder(command).directory(dir.toAbsolutePath().toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!p.waitFor(10, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
+            p.destroyForcibly().waitFor();
         }
         String output = Files.readString(log);
         Files.delete(log);
