@@ -3,6 +3,7 @@ package dev.mlapi.components;
 import com.pulumi.core.Output;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Names and the Kubernetes recommended labels of one ML API. Selector labels never include the
@@ -19,12 +20,12 @@ final class AppLabels {
 
     /**
      * @param stack the stack the objects belong to, recorded in the instance label so they can be traced back
-     * @param image the image reference, whose tag or digest is the version label
+     * @param image the image reference, whose tag or digest is the version label unless {@code version} names the build
      */
-    AppLabels(String name, String stack, String environment, Output<String> image) {
+    AppLabels(String name, String stack, String environment, Output<String> image, Optional<String> version) {
         this.name = name;
         this.instance = KubernetesNames.join(KubernetesNames.MAX_LABEL, name, stack);
-        this.version = image.applyValue(reference -> KubernetesNames.labelValue(version(reference)));
+        this.version = version.map(Output::of).orElse(image.applyValue(AppLabels::version)).applyValue(KubernetesNames::labelValue);
         this.environment = environment;
     }
 

@@ -36,7 +36,7 @@ public final class MlApi extends ComponentResource {
         MlApiArgsRules.check(name, args);
         Output<String> image = MlApiArgsRules.checkedImage(name, args);
         String stack = com.pulumi.deployment.Deployment.getInstance().getStackName();
-        AppLabels labels = new AppLabels(name, stack, args.environment(), image);
+        AppLabels labels = new AppLabels(name, stack, args.environment(), image, args.image().version());
         AppScope scope = new AppScope(args, image, labels, AppNamespace.create(name, args, labels, this), this);
 
         SecretRouting secrets = SecretRouting.create(scope);

@@ -80,7 +80,9 @@ public final class StackArgs {
                         .runAsGroup(c.securityContext().runAsGroup()).fsGroup(c.securityContext().fsGroup()).build());
         // A config without an image fails validation; its other args are still checked.
         if (c.image() != null) {
-            args.image(ImageArgs.builder().reference(c.image().reference()).pullPolicy(c.image().pullPolicy()).pullSecrets(c.image().pullSecrets()).build());
+            args.image(ImageArgs.builder().reference(c.image().reference()).pullPolicy(c.image().pullPolicy()).pullSecrets(c.image().pullSecrets())
+                    // The tag a pinned digest was taken from still names the build.
+                    .version(c.image().tag()).build());
         }
         if (c.configMap() != null) {
             args.configMap(ConfigFilesArgs.builder().data(values(c.configMap().data())).mountPath(c.configMap().mountPath()).build());

@@ -56,7 +56,7 @@ import org.junit.jupiter.api.Test;
  */
 class GeneratedConfigsIT {
     private static final JsonMapper JSON = new JsonMapper();
-    private static final int PORT = Project.port(34443);
+    private static final int PORT = Project.port(31443);
     private static final long SEED = Long.getLong("mlapi.generated.seed", 20250101L);
     private static final int COUNT = Integer.getInteger("mlapi.generated.count", 600);
     private static final Pattern PROXY = Pattern.compile("127\\.0\\.0\\.1:(\\d+)");

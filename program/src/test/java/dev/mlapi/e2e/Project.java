@@ -38,7 +38,9 @@ final class Project {
     /**
      * A test class's API server port, moved by {@code MLAPI_IT_PORT_OFFSET} so that two working
      * copies can run their end-to-end tests on one machine at once (each cluster's ports, node
-     * network namespace and cgroups follow from it).
+     * network namespace and cgroups follow from it). Every class has its own, below the kernel's
+     * ephemeral ports, which the other classes' clients and plugins running at the same time take
+     * (ItPortsTest).
      */
     static int port(int base) {
         return base + Integer.parseInt(System.getenv().getOrDefault("MLAPI_IT_PORT_OFFSET", "0"));

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RolloutsIT {
     private static final String NS = "sentiment-api-staging";
-    private static final int PORT = Project.port(32443);
+    private static final int PORT = Project.port(29443);
     private static final int PROGRESS_DEADLINE_SECONDS = 10 + 90;
     /** The pod annotation that lib/kwok-stages.yaml reads: a simulated pod becomes ready that long after it was scheduled. */
     private static final String READY_AFTER = "mlapi.dev/simulated-ready-after";

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class UserCliIT {
-    private static final int PORT = Project.port(36443);
+    private static final int PORT = Project.port(21443);
     /**
      * Parts of the engine's warnings about its plugins (pulumi sdk/go/common/workspace/plugins.go
      * and pkg/host/host.go): "using %s from $PATH at %s%s" and "resource plugin %s is expected to
