@@ -29,7 +29,7 @@ class ItPortsTest {
     @Test
     void everyClassHasPortsOfItsOwnBelowTheEphemeralRange() throws IOException {
         Map<String, Integer> bases = new TreeMap<>();
-        try (Stream<Path> files = Files.list(Path.of("src/test/java/dev/mlapi/e2e"))) {
+        try (Stream<Path> files = Files.list(Path.of("program/src/test/java/dev/mlapi/e2e"))) {
             for (Path file : files.filter(f -> f.toString().endsWith("IT.java")).toList()) {
                 Matcher m = BASE.matcher(Files.readString(file));
                 while (m.find()) {
