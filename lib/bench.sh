@@ -9,8 +9,7 @@ bench_main() {
   export MLAPI_HOME=$project_dir/target/bench/home MLAPI_APISERVER_PORT=$((20443 + offset)) MLAPI_ETCD_PORT=$((18379 + offset))
   cluster_settings
   tools/build
-  mvn -B -ntp -q package -DskipTests
-  program_java_archive "$program_jar" || echo "bench: no class-data archive was made" >&2
+  program_build
   # test-compile: the program finds the library of the same build among its compiled classes.
   mvn -B -ntp -q test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench/classpath.txt
   local test_cp=$project_dir/program/target/test-classes:$project_dir/program/target/classes:$(cat program/target/bench/classpath.txt)
