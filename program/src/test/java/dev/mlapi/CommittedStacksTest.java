@@ -194,7 +194,7 @@ class CommittedStacksTest {
                 Map.entry("HOME", "/tmp"), Map.entry("XDG_CACHE_HOME", "/models/.cache"), Map.entry("HF_HOME", "/models/huggingface"),
                 Map.entry("PYTHONDONTWRITEBYTECODE", "1"), Map.entry("OMP_NUM_THREADS", "1"), Map.entry("MKL_NUM_THREADS", "1"),
                 Map.entry("OPENBLAS_NUM_THREADS", "1"), Map.entry("NUMEXPR_NUM_THREADS", "1")), env(deployment));
-        assertEquals(18, deployment.inputs().at(CONTAINER + "/startupProbe/failureThreshold").asInt());
+        assertEquals(180, deployment.inputs().at(CONTAINER + "/startupProbe/failureThreshold").asInt());
     }
 
     @ParameterizedTest
@@ -260,7 +260,7 @@ class CommittedStacksTest {
                 "production reserves its whole memory limit");
         assertTrue(run.ofType("kubernetes:core/v1:Namespace").isEmpty(), "the namespace of the weights' claim outlives the stack");
         assertEquals("true", deployment.at("/spec/template/metadata/annotations/prometheus.io~1scrape"));
-        assertEquals(60, pod.at("/containers/0/startupProbe/failureThreshold").asInt());
+        assertEquals(600, pod.at("/containers/0/startupProbe/failureThreshold").asInt());
         assertEquals(600 + 90, deployment.inputs().at("/spec/progressDeadlineSeconds").asInt(), "a batch may take one model load and a pod start");
     }
 

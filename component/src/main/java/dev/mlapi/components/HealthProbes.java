@@ -16,10 +16,16 @@ final class HealthProbes {
     // How many times longer than readiness liveness waits before it restarts a silent process.
     static final int LIVENESS_LENIENCY = 2;
 
+    // The kubelet probes a new container at once, when it is rarely up yet, then once a period,
+    // and probes readiness as soon as startup succeeds: the startup probe's period is how long a
+    // pod that is up waits to become ready, each batch of a rollout. Every second costs one
+    // request while a pod starts, and no more once it has.
+    static final int STARTUP_PERIOD_SECONDS = 1;
+
     private HealthProbes() {}
 
     static ProbeArgs startup(ProbesArgs p) {
-        return probe(p.startupPath(), p.periodSeconds(), p.timeoutSeconds(), startupFailureThreshold(p));
+        return probe(p.startupPath(), STARTUP_PERIOD_SECONDS, STARTUP_PERIOD_SECONDS, startupFailureThreshold(p));
     }
 
     /** Twice the failures of readiness, each probe allowed a whole period to answer. */
@@ -45,7 +51,7 @@ final class HealthProbes {
 
     /** Enough startup probes to cover the model load. */
     static int startupFailureThreshold(ProbesArgs p) {
-        return Math.max(1, (p.modelLoadTimeoutSeconds() + p.periodSeconds() - 1) / p.periodSeconds());
+        return Math.max(1, p.modelLoadTimeoutSeconds() / STARTUP_PERIOD_SECONDS);
     }
 
     private static ProbeArgs probe(String path, int periodSeconds, int timeoutSeconds, int failureThreshold) {

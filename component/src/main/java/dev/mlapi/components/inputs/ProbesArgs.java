@@ -28,9 +28,9 @@ public final class ProbesArgs extends ResourceArgs {
     public String readinessPath() { return readinessPath; }
     /** Path of the startup probe, which holds the others back while the model loads. */
     public String startupPath() { return startupPath; }
-    /** Seconds between probes. */
+    /** Seconds between liveness and readiness probes; the startup probe checks every second. */
     public Integer periodSeconds() { return periodSeconds; }
-    /** Seconds a readiness or startup probe may take; at most periodSeconds. */
+    /** Seconds a readiness probe may take; at most periodSeconds. */
     public Integer timeoutSeconds() { return timeoutSeconds; }
     /** Failed readiness probes before a replica leaves the Service; liveness allows twice as many. */
     public Integer failureThreshold() { return failureThreshold; }
