@@ -38,7 +38,7 @@ engine_env() {
   engine_plugins
 }
 
-# Installs the pinned provider and Java host into PULUMI_HOME under the versions tools/tools.txt
+# Installs the pinned provider and language hosts into PULUMI_HOME under the versions tools/tools.txt
 # stamps into them, where a released CLI puts the ones it downloads; again only when tools/build
 # linked another binary or the launcher changed since (a mark beside the plugins says which).
 # The Java host goes in with its launcher (lib/bin/pulumi-language-java), which hands it the jar.
@@ -49,6 +49,8 @@ engine_plugins() {
 engine_plugins_install() {
   local kind name binary launcher version source identity mark content output
   while read -r kind name binary launcher; do
+    # The YAML host, for programs that use the component package, once built (./mlapi tools pulumi-language-yaml).
+    [[ -e $project_dir/.tools/bin/$binary ]] || continue
     version=$(pinned_version "$binary")
     source=$(readlink -f "$project_dir/.tools/bin/$binary")
     identity=$source
@@ -70,6 +72,7 @@ engine_plugins_install() {
   done <<'PLUGINS'
 resource kubernetes pulumi-resource-kubernetes -
 language java pulumi-language-java lib/bin/pulumi-language-java
+language yaml pulumi-language-yaml -
 PLUGINS
 }
 
