@@ -41,7 +41,8 @@ engine_env() {
 # Installs the pinned provider and language hosts into PULUMI_HOME under the versions tools/tools.txt
 # stamps into them, where a released CLI puts the ones it downloads; again only when tools/build
 # linked another binary or the launcher changed since (a mark beside the plugins says which).
-# The Java host goes in with its launcher (lib/bin/pulumi-language-java), which hands it the jar.
+# The Java host goes in with its launcher (lib/bin/pulumi-language-java), which hands it the jar;
+# a host the CLI bundles (=) is placed in the plugin folder itself.
 engine_plugins() {
   mlapi_locked plugins "installing the engine's plugins" engine_plugins_install
 }
@@ -54,9 +55,17 @@ engine_plugins_install() {
     version=$(pinned_version "$binary")
     source=$(readlink -f "$project_dir/.tools/bin/$binary")
     identity=$source
-    if [[ $launcher != - ]]; then identity="$source $(cksum <"$project_dir/$launcher")"; fi
+    if [[ $launcher != [-=] ]]; then identity="$source $(cksum <"$project_dir/$launcher")"; fi
     mark=$PULUMI_HOME/mlapi-plugins/$kind-$name-v$version
     if [[ -x $PULUMI_HOME/plugins/$kind-$name-v$version/$binary && -f $mark && $(<"$mark") == "$identity" ]]; then
+      continue
+    fi
+    if [[ $launcher == = ]]; then
+      # A host the CLI bundles: it refuses to install one ("cannot be directly installed with this
+      # command") and looks beside itself, then here, so it goes here as it is.
+      rm -rf "$PULUMI_HOME/plugins/$kind-$name-v$version" && mkdir -p "$PULUMI_HOME/plugins/$kind-$name-v$version" &&
+        cp "$source" "$PULUMI_HOME/plugins/$kind-$name-v$version/$binary" || return 1
+      mkdir -p "$(dirname "$mark")" && echo "$identity" >"$mark"
       continue
     fi
     content=$source
@@ -72,7 +81,7 @@ engine_plugins_install() {
   done <<'PLUGINS'
 resource kubernetes pulumi-resource-kubernetes -
 language java pulumi-language-java lib/bin/pulumi-language-java
-language yaml pulumi-language-yaml -
+language yaml pulumi-language-yaml =
 PLUGINS
 }
 
