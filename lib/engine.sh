@@ -38,10 +38,11 @@ engine_env() {
   engine_plugins
 }
 
-# Installs the pinned provider and Java host into PULUMI_HOME under the versions tools/tools.txt
+# Installs the pinned provider and language hosts into PULUMI_HOME under the versions tools/tools.txt
 # stamps into them, where a released CLI puts the ones it downloads; again only when tools/build
 # linked another binary or the launcher changed since (a mark beside the plugins says which).
-# The Java host goes in with its launcher (lib/bin/pulumi-language-java), which hands it the jar.
+# The Java host goes in with its launcher (lib/bin/pulumi-language-java), which hands it the jar;
+# a host the CLI bundles (=) is placed in the plugin folder itself.
 engine_plugins() {
   mlapi_locked plugins "installing the engine's plugins" engine_plugins_install
 }
@@ -49,12 +50,22 @@ engine_plugins() {
 engine_plugins_install() {
   local kind name binary launcher version source identity mark content output
   while read -r kind name binary launcher; do
+    # The YAML host, for programs that use the component package, once built (./mlapi tools pulumi-language-yaml).
+    [[ -e $project_dir/.tools/bin/$binary ]] || continue
     version=$(pinned_version "$binary")
     source=$(readlink -f "$project_dir/.tools/bin/$binary")
     identity=$source
-    if [[ $launcher != - ]]; then identity="$source $(cksum <"$project_dir/$launcher")"; fi
+    if [[ $launcher != [-=] ]]; then identity="$source $(cksum <"$project_dir/$launcher")"; fi
     mark=$PULUMI_HOME/mlapi-plugins/$kind-$name-v$version
     if [[ -x $PULUMI_HOME/plugins/$kind-$name-v$version/$binary && -f $mark && $(<"$mark") == "$identity" ]]; then
+      continue
+    fi
+    if [[ $launcher == = ]]; then
+      # A host the CLI bundles: it refuses to install one ("cannot be directly installed with this
+      # command") and looks beside itself, then here, so it goes here as it is.
+      rm -rf "$PULUMI_HOME/plugins/$kind-$name-v$version" && mkdir -p "$PULUMI_HOME/plugins/$kind-$name-v$version" &&
+        cp "$source" "$PULUMI_HOME/plugins/$kind-$name-v$version/$binary" || return 1
+      mkdir -p "$(dirname "$mark")" && echo "$identity" >"$mark"
       continue
     fi
     content=$source
@@ -70,6 +81,7 @@ engine_plugins_install() {
   done <<'PLUGINS'
 resource kubernetes pulumi-resource-kubernetes -
 language java pulumi-language-java lib/bin/pulumi-language-java
+language yaml pulumi-language-yaml =
 PLUGINS
 }
 

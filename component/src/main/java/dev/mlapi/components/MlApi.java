@@ -29,10 +29,11 @@ public final class MlApi extends ComponentResource {
 
     /**
      * @param name the API's name, which names its objects: a DNS label that starts with a letter
-     * @param args what the API is built from; checked whole before anything is created
+     * @param given what the API is built from ({@link MlApiDefaults#apply} completes it from the defaults); checked whole before anything is created
      */
-    public MlApi(String name, MlApiArgs args, ComponentResourceOptions options) {
+    public MlApi(String name, MlApiArgs given, ComponentResourceOptions options) {
         super("mlapi:index:MlApi", name, null, options);
+        MlApiArgs args = MlApiDefaults.forComponent(given);
         MlApiArgsRules.check(name, args);
         Output<String> image = MlApiArgsRules.checkedImage(name, args);
         String stack = com.pulumi.deployment.Deployment.getInstance().getStackName();

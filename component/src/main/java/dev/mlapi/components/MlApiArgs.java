@@ -34,21 +34,21 @@ import java.util.Optional;
 public final class MlApiArgs extends ResourceArgs {
     @Import(name = "environment", required = true)
     private String environment;
-    @Import(name = "namespace", required = true)
+    @Import(name = "namespace")
     private NamespaceArgs namespace;
     @Import(name = "image", required = true)
     private ImageArgs image;
-    @Import(name = "replicas", required = true)
+    @Import(name = "replicas")
     private Integer replicas;
-    @Import(name = "resources", required = true)
+    @Import(name = "resources")
     private ResourcesArgs resources;
-    @Import(name = "port", required = true)
+    @Import(name = "port")
     private Integer port;
-    @Import(name = "service", required = true)
+    @Import(name = "service")
     private ServiceArgs service;
-    @Import(name = "probes", required = true)
+    @Import(name = "probes")
     private ProbesArgs probes;
-    @Import(name = "shutdown", required = true)
+    @Import(name = "shutdown")
     private ShutdownArgs shutdown;
     @Import(name = "env")
     private List<NamedValueArgs> env;
@@ -68,7 +68,7 @@ public final class MlApiArgs extends ResourceArgs {
     private List<LabelArgs> podLabels;
     @Import(name = "scheduling")
     private SchedulingArgs scheduling;
-    @Import(name = "serviceAccount", required = true)
+    @Import(name = "serviceAccount")
     private ServiceAccountArgs serviceAccount;
     @Import(name = "ingress")
     private IngressArgs ingress;
@@ -78,7 +78,7 @@ public final class MlApiArgs extends ResourceArgs {
     private ModelCacheArgs modelCache;
     @Import(name = "connectionTest")
     private ConnectionTestArgs connectionTest;
-    @Import(name = "securityContext", required = true)
+    @Import(name = "securityContext")
     private SecurityContextArgs securityContext;
 
     private MlApiArgs() {}

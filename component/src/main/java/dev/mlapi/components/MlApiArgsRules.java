@@ -79,7 +79,11 @@ public final class MlApiArgsRules extends ArgsRules {
 
     private void all(String name, MlApiArgs args) {
         access.name(name);
-        check(ENVIRONMENTS.contains(args.environment()), "environment", "must be one of " + ENVIRONMENTS, example("environment", "dev"));
+        if (!ENVIRONMENTS.contains(args.environment())) {
+            // The rest depends on the environment's rules and defaults (MlApiDefaults).
+            problem("environment", "must be one of " + ENVIRONMENTS, example("environment", "dev"));
+            return;
+        }
         container.imagePull(args);
         placement.replicaBounds(args);
         placement.replicaNeeds(args);
@@ -106,7 +110,7 @@ public final class MlApiArgsRules extends ArgsRules {
         container.securityContext(args.securityContext());
     }
 
-    /** Every field marked required is set, in the groups that are. */
+    /** Every field the component needs is set, in the groups that are (the schema requires only those without a default). */
     private void required(String at, ResourceArgs args) {
         for (Field field : args.getClass().getDeclaredFields()) {
             Import annotation = field.getAnnotation(Import.class);
@@ -121,7 +125,7 @@ public final class MlApiArgsRules extends ArgsRules {
                 throw new IllegalStateException(e);
             }
             String path = at + annotation.name();
-            if (value == null && annotation.required()) {
+            if (value == null && MlApiDefaults.needed(field)) {
                 problems.add(new ArgsProblem(path, "is required", keys.apply(path) + ": ..."));
             } else if (value instanceof ResourceArgs group) {
                 required(path + ".", group);

@@ -10,6 +10,7 @@ import com.pulumi.core.annotations.Import;
 import com.pulumi.provider.internal.ComponentProvider;
 import com.pulumi.provider.internal.Metadata;
 import com.pulumi.provider.internal.models.GetSchemaRequest;
+import com.pulumi.resources.ResourceArgs;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
@@ -81,12 +82,15 @@ class ComponentSchemaTest {
         assertFalse(schema.toString().contains("additionalProperties"), "no map field: the provider cannot infer them for every language");
     }
 
-    /** The classes of the args' groups: every class of the inputs package. */
+    /** The classes of the args' groups: every args class of the inputs package. */
     private static List<Class<?>> argsClasses() throws Exception {
         List<Class<?>> classes = new ArrayList<>();
         try (Stream<Path> files = Files.list(Path.of("src/main/java/dev/mlapi/components/inputs"))) {
             for (String file : files.map(f -> f.getFileName().toString()).sorted().toList()) {
-                classes.add(Class.forName("dev.mlapi.components.inputs." + file.replaceFirst("\\.java$", "")));
+                Class<?> type = Class.forName("dev.mlapi.components.inputs." + file.replaceFirst("\\.java$", ""));
+                if (ResourceArgs.class.isAssignableFrom(type)) {
+                    classes.add(type);
+                }
             }
         }
         return classes;

@@ -13,9 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import dev.mlapi.components.MlApiDefaults;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
@@ -41,7 +39,8 @@ public final class StackConfigLoader {
             .build();
     private static final YAMLMapper YAML = new YAMLMapper();
     private static final RecordComponent[] FIELDS = MlApiConfig.class.getRecordComponents();
-    static final ObjectNode DEFAULTS = readDefaults();
+    // The component's defaults: what MlApi takes for args left out is what a stack file leaves out.
+    static final ObjectNode DEFAULTS = MlApiDefaults.file();
 
     static {
         // YAML turns `tag: 1.10` into the number 1.1 and `value: yes` into true; refuse to guess.
@@ -207,11 +206,4 @@ public final class StackConfigLoader {
         }
     }
 
-    private static ObjectNode readDefaults() {
-        try (InputStream in = StackConfigLoader.class.getResourceAsStream("defaults.yaml")) {
-            return (ObjectNode) YAML.readTree(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -40,7 +40,7 @@ class AffectedStacksTest {
     @Test
     void onlyTheBranchsStacksArePreviewed() {
         assertEquals(List.of(Environment.DEV, Environment.STAGING),
-                AffectedStacks.of(List.of("program/src/main/resources/dev/mlapi/config/defaults.yaml"), List.of(Environment.DEV, Environment.STAGING)));
+                AffectedStacks.of(List.of("component/src/main/resources/dev/mlapi/components/defaults.yaml"), List.of(Environment.DEV, Environment.STAGING)));
         assertEquals(List.of(), AffectedStacks.of(List.of("Pulumi.production.yaml"), List.of(Environment.DEV, Environment.STAGING)));
     }
 }

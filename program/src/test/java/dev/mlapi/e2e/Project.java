@@ -21,7 +21,7 @@ import java.util.stream.Stream;
 final class Project {
     static final String TEST_PASSPHRASE = "e2e-test-passphrase";
     private static final JsonMapper JSON = new JsonMapper();
-    private static final List<String> COPIED = List.of("mlapi", "lib", "tools", "pom.xml", "component/pom.xml", "component/src",
+    private static final List<String> COPIED = List.of("mlapi", "lib", "tools", "pom.xml", "component/pom.xml", "component/src", "component/PulumiPlugin.yaml",
             "program/pom.xml", "program/src", "Pulumi.yaml",
             "Pulumi.dev.yaml", "Pulumi.staging.yaml", "Pulumi.production.yaml", "target/mlapi.jar", ".tools", "reference-api", "connection-test");
 

@@ -236,7 +236,7 @@ class RealPodsIT {
     @Order(200)
     void theConnectionTestImageIsOneProgramWhoseDigestTheCommittedConfigNames() throws Exception {
         String digest = builtConnectionTestDigest();
-        String defaults = project.read("program/src/main/resources/dev/mlapi/config/defaults.yaml");
+        String defaults = project.read("component/src/main/resources/dev/mlapi/components/defaults.yaml");
         assertTrue(defaults.contains("image: " + CONNECTION_TEST_IMAGE + "@" + digest), "defaults.yaml names the build " + digest);
         for (String stack : List.of("staging", "production")) {
             assertTrue(project.read("Pulumi." + stack + ".yaml").contains("image: ghcr.io/acme/mlapi-connection-test@" + digest),

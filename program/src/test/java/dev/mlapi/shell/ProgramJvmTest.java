@@ -55,27 +55,39 @@ class ProgramJvmTest {
         assertEquals("java -jar /elsewhere/other.jar", programJava("-jar /elsewhere/other.jar"));
     }
 
-    /** The host stub prints its arguments and the java its PATH finds. */
-    private String launcher(Map<String, String> env) {
+    /** The host stub prints its arguments and the java its PATH finds; the engine starts it in the program's folder. */
+    private String launcher(Map<String, String> env, String folder) {
         return run(env, """
                 mkdir -p "$MLAPI_HOME/plugin" && cp lib/bin/pulumi-language-java "$MLAPI_HOME/plugin/"
                 printf '#!/bin/sh\\necho "host $* java=$(command -v java)"\\n' >"$MLAPI_HOME/plugin/pulumi-language-java-host"
                 chmod +x "$MLAPI_HOME/plugin/pulumi-language-java-host"
-                "$MLAPI_HOME/plugin/pulumi-language-java" 127.0.0.1:1
-                """);
+                cd %s && "$MLAPI_HOME/plugin/pulumi-language-java" 127.0.0.1:1
+                """.formatted(folder));
     }
 
     @Test
     void theLauncherHandsTheHostTheJarAndTheProgramsJava() {
         String jvm = shell.project.resolve("lib/program-jvm").toString();
-        assertEquals("host -binary " + JAR + " 127.0.0.1:1 java=" + jvm + "/java",
-                launcher(Map.of("MLAPI_PROGRAM_BINARY", JAR, "MLAPI_PROGRAM_JVM", jvm)));
+        assertEquals("host -use-executor mvn -binary " + JAR + " 127.0.0.1:1 java=" + jvm + "/java",
+                launcher(Map.of("MLAPI_PROGRAM_BINARY", JAR, "MLAPI_PROGRAM_JVM", jvm), "."));
     }
 
     @Test
     void underAUsersCliTheHostGetsNeitherAndFindsTheirJava() throws IOException {
-        String output = launcher(Map.of());
-        String java = new ProcessBuilder("sh", "-c", "command -v java").start().inputReader().readLine();
-        assertEquals("host 127.0.0.1:1 java=" + java, output);
+        String output = launcher(Map.of(), ".");
+        assertEquals("host -use-executor mvn 127.0.0.1:1 java=" + systemJava(), output);
+    }
+
+    /** A YAML or Python program that uses the component package: the host runs the package's provider with Maven. */
+    @Test
+    void anotherProjectsHostGetsNoJarAndRunsPluginsWithMaven() throws IOException {
+        String jvm = shell.project.resolve("lib/program-jvm").toString();
+        String output = launcher(Map.of("MLAPI_PROGRAM_BINARY", JAR, "MLAPI_PROGRAM_JVM", jvm),
+                "\"$(mktemp -d)\" && printf 'name: mlapi-consumer\\nruntime: yaml\\n' >Pulumi.yaml");
+        assertEquals("host -use-executor mvn 127.0.0.1:1 java=" + systemJava(), output);
+    }
+
+    private static String systemJava() throws IOException {
+        return new ProcessBuilder("sh", "-c", "command -v java").start().inputReader().readLine();
     }
 }

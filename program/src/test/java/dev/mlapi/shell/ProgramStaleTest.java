@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ProgramStaleTest {
     private static final List<String> BUILT_FROM = List.of("pom.xml", "component/pom.xml", "program/pom.xml",
             "component/src/main/java/dev/mlapi/components/MlApi.java", "program/src/main/java/dev/mlapi/App.java",
-            "program/src/main/resources/dev/mlapi/config/defaults.yaml");
+            "component/src/main/resources/dev/mlapi/components/defaults.yaml");
     private static final List<String> NOT_BUILT_FROM = List.of("README.md", "component/CHANGELOG.md", "program/target/classes/dev/mlapi/App.class");
     /** The build replaced by a stub that says it ran; the jar and its archive left as they are. */
     private static final String BUILD = """

@@ -74,6 +74,7 @@ class PinsInOnePlaceTest {
         assertEquals(required("pulumi").get("github.com/pulumi/pulumi/pkg/v3"), "v" + StampedVersions.of("pulumi"));
         assertEquals(required("pulumi-java").get("github.com/pulumi/pulumi-java/pkg"), "v" + StampedVersions.of("pulumi-language-java"));
         assertEquals(required("kubernetes").get("k8s.io/kubernetes"), "v" + StampedVersions.of("kubelet"));
+        assertEquals(required("pulumi-yaml").get("github.com/pulumi/pulumi-yaml"), "v" + StampedVersions.of("pulumi-language-yaml"));
     }
 
     /** A scratch tools folder: tools/build and a tools.txt with one line, over a go.mod of this content. */

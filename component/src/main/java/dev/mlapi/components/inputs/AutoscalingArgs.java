@@ -6,11 +6,11 @@ import java.util.Optional;
 
 /** Scaling on CPU (and memory) use, between minReplicas and maxReplicas. */
 public final class AutoscalingArgs extends ResourceArgs {
-    @Import(name = "enabled", required = true)
+    @Import(name = "enabled")
     private Boolean enabled;
-    @Import(name = "minReplicas", required = true)
+    @Import(name = "minReplicas")
     private Integer minReplicas;
-    @Import(name = "maxReplicas", required = true)
+    @Import(name = "maxReplicas")
     private Integer maxReplicas;
     @Import(name = "targetCpuUtilization")
     private Integer targetCpuUtilization;

@@ -14,7 +14,7 @@ public final class AwsSecretArgs extends ResourceArgs {
     @Import(name = "versionStage")
     private String versionStage;
     @Import(name = "initialValue")
-    private Output<String> initialValue;
+    private Output<Output<String>> initialValue;
 
     private AwsSecretArgs() {}
 
@@ -25,7 +25,7 @@ public final class AwsSecretArgs extends ResourceArgs {
     /** A version stage (AWSCURRENT). */
     public Optional<String> versionStage() { return Optional.ofNullable(versionStage); }
     /** The first value of a secret the component creates (ExternalSecretsArgs.manageAws); a secret output. Without it the value is set out of band. */
-    public Optional<Output<String>> initialValue() { return Optional.ofNullable(initialValue); }
+    public Optional<Output<String>> initialValue() { return Optional.ofNullable(Wrapped.flat(initialValue)); }
 
     public static Builder builder() { return new Builder(); }
 
@@ -35,7 +35,7 @@ public final class AwsSecretArgs extends ResourceArgs {
         public Builder secretId(String secretId) { $.secretId = secretId; return this; }
         public Builder property(String property) { $.property = property; return this; }
         public Builder versionStage(String versionStage) { $.versionStage = versionStage; return this; }
-        public Builder initialValue(Output<String> initialValue) { $.initialValue = initialValue; return this; }
+        public Builder initialValue(Output<String> initialValue) { $.initialValue = Wrapped.wrap(initialValue); return this; }
         public Builder initialValue(String initialValue) { return initialValue(Output.of(initialValue)); }
 
         public AwsSecretArgs build() {

@@ -6,13 +6,13 @@ import java.util.Optional;
 
 /** A Job that calls the API through its Service after each change, as the chart's helm test. */
 public final class ConnectionTestArgs extends ResourceArgs {
-    @Import(name = "enabled", required = true)
+    @Import(name = "enabled")
     private Boolean enabled;
     @Import(name = "path")
     private String path;
-    @Import(name = "timeoutSeconds", required = true)
+    @Import(name = "timeoutSeconds")
     private Integer timeoutSeconds;
-    @Import(name = "image", required = true)
+    @Import(name = "image")
     private String image;
     @Import(name = "revision")
     private String revision;

@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /** How many replicas voluntary disruptions (node drains) may take at once: exactly one of the two, a count (\"1\") or a percentage (\"25%\"). */
 public final class DisruptionBudgetArgs extends ResourceArgs {
-    @Import(name = "enabled", required = true)
+    @Import(name = "enabled")
     private Boolean enabled;
     @Import(name = "minAvailable")
     private String minAvailable;

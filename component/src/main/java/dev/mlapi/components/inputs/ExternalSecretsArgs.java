@@ -7,15 +7,15 @@ import java.util.Optional;
 
 /** How the External Secrets Operator reaches AWS for the secrets from AWS Secrets Manager. */
 public final class ExternalSecretsArgs extends ResourceArgs {
-    @Import(name = "storeKind", required = true)
+    @Import(name = "storeKind")
     private String storeKind;
     @Import(name = "clusterStoreName")
     private String clusterStoreName;
     @Import(name = "region")
     private String region;
     @Import(name = "roleArn")
-    private Output<String> roleArn;
-    @Import(name = "refreshInterval", required = true)
+    private Output<Output<String>> roleArn;
+    @Import(name = "refreshInterval")
     private String refreshInterval;
     @Import(name = "manageAws")
     private ManagedAwsArgs manageAws;
@@ -29,7 +29,7 @@ public final class ExternalSecretsArgs extends ResourceArgs {
     /** The AWS region of the secrets, with storeKind SecretStore. */
     public Optional<String> region() { return Optional.ofNullable(region); }
     /** The IAM role the SecretStore's ServiceAccount assumes; not with manageAws, which makes one. */
-    public Optional<Output<String>> roleArn() { return Optional.ofNullable(roleArn); }
+    public Optional<Output<String>> roleArn() { return Optional.ofNullable(Wrapped.flat(roleArn)); }
     /** How often the operator reads the secrets again (1h, 30m). */
     public String refreshInterval() { return refreshInterval; }
     /** Create the AWS secrets and the role too. */
@@ -43,7 +43,7 @@ public final class ExternalSecretsArgs extends ResourceArgs {
         public Builder storeKind(String storeKind) { $.storeKind = storeKind; return this; }
         public Builder clusterStoreName(String clusterStoreName) { $.clusterStoreName = clusterStoreName; return this; }
         public Builder region(String region) { $.region = region; return this; }
-        public Builder roleArn(Output<String> roleArn) { $.roleArn = roleArn; return this; }
+        public Builder roleArn(Output<String> roleArn) { $.roleArn = Wrapped.wrap(roleArn); return this; }
         public Builder roleArn(String roleArn) { return roleArn(Output.of(roleArn)); }
         public Builder refreshInterval(String refreshInterval) { $.refreshInterval = refreshInterval; return this; }
         public Builder manageAws(ManagedAwsArgs manageAws) { $.manageAws = manageAws; return this; }

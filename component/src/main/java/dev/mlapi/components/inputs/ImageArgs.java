@@ -9,8 +9,8 @@ import java.util.Optional;
 /** The container image of the API. */
 public final class ImageArgs extends ResourceArgs {
     @Import(name = "reference", required = true)
-    private Output<String> reference;
-    @Import(name = "pullPolicy", required = true)
+    private Output<Output<String>> reference;
+    @Import(name = "pullPolicy")
     private String pullPolicy;
     @Import(name = "pullSecrets")
     private List<String> pullSecrets;
@@ -20,7 +20,7 @@ public final class ImageArgs extends ResourceArgs {
     private ImageArgs() {}
 
     /** The image to run: repository:tag or repository@sha256:digest (a digest cannot change under the same reference). An output of an image build works as it is. */
-    public Output<String> reference() { return reference; }
+    public Output<String> reference() { return Wrapped.flat(reference); }
     /** Always, IfNotPresent or Never. */
     public String pullPolicy() { return pullPolicy; }
     /** Names of Secrets in the namespace that hold the registry's credentials. Empty when not set. */
@@ -33,7 +33,7 @@ public final class ImageArgs extends ResourceArgs {
     public static final class Builder {
         private final ImageArgs $ = new ImageArgs();
 
-        public Builder reference(Output<String> reference) { $.reference = reference; return this; }
+        public Builder reference(Output<String> reference) { $.reference = Wrapped.wrap(reference); return this; }
         public Builder reference(String reference) { return reference(Output.of(reference)); }
         public Builder pullPolicy(String pullPolicy) { $.pullPolicy = pullPolicy; return this; }
         public Builder pullSecrets(List<String> pullSecrets) { $.pullSecrets = pullSecrets == null ? null : List.copyOf(pullSecrets); return this; }

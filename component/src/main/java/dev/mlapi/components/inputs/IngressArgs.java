@@ -7,13 +7,13 @@ import java.util.Optional;
 
 /** An Ingress that exposes the Service on a host name. */
 public final class IngressArgs extends ResourceArgs {
-    @Import(name = "enabled", required = true)
+    @Import(name = "enabled")
     private Boolean enabled;
     @Import(name = "className")
     private String className;
     @Import(name = "host")
     private String host;
-    @Import(name = "path", required = true)
+    @Import(name = "path")
     private String path;
     @Import(name = "tlsSecret")
     private String tlsSecret;

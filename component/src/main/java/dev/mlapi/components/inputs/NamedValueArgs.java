@@ -9,14 +9,14 @@ public final class NamedValueArgs extends ResourceArgs {
     @Import(name = "name", required = true)
     private String name;
     @Import(name = "value", required = true)
-    private Output<String> value;
+    private Output<Output<String>> value;
 
     private NamedValueArgs() {}
 
     /** The name (a variable's, an annotation's key, a file's). */
     public String name() { return name; }
     /** The value; may be an output of another resource, and stays secret when it is one. */
-    public Output<String> value() { return value; }
+    public Output<String> value() { return Wrapped.flat(value); }
 
     public static Builder builder() { return new Builder(); }
 
@@ -24,7 +24,7 @@ public final class NamedValueArgs extends ResourceArgs {
         private final NamedValueArgs $ = new NamedValueArgs();
 
         public Builder name(String name) { $.name = name; return this; }
-        public Builder value(Output<String> value) { $.value = value; return this; }
+        public Builder value(Output<String> value) { $.value = Wrapped.wrap(value); return this; }
         public Builder value(String value) { return value(Output.of(value)); }
 
         public NamedValueArgs build() {

@@ -8,7 +8,7 @@ import java.util.Optional;
 public final class NamespaceArgs extends ResourceArgs {
     @Import(name = "name")
     private String name;
-    @Import(name = "create", required = true)
+    @Import(name = "create")
     private Boolean create;
 
     private NamespaceArgs() {}

@@ -6,7 +6,7 @@ import java.util.List;
 
 /** Who may reach the API: pods of its namespace, and the namespaces listed. */
 public final class NetworkPolicyArgs extends ResourceArgs {
-    @Import(name = "enabled", required = true)
+    @Import(name = "enabled")
     private Boolean enabled;
     @Import(name = "allowFromNamespaces")
     private List<String> allowFromNamespaces;

@@ -5,19 +5,19 @@ import com.pulumi.resources.ResourceArgs;
 
 /** HTTP health checks. The startup probe allows modelLoadTimeoutSeconds for the model to load before liveness takes over. */
 public final class ProbesArgs extends ResourceArgs {
-    @Import(name = "livenessPath", required = true)
+    @Import(name = "livenessPath")
     private String livenessPath;
-    @Import(name = "readinessPath", required = true)
+    @Import(name = "readinessPath")
     private String readinessPath;
-    @Import(name = "startupPath", required = true)
+    @Import(name = "startupPath")
     private String startupPath;
-    @Import(name = "periodSeconds", required = true)
+    @Import(name = "periodSeconds")
     private Integer periodSeconds;
-    @Import(name = "timeoutSeconds", required = true)
+    @Import(name = "timeoutSeconds")
     private Integer timeoutSeconds;
-    @Import(name = "failureThreshold", required = true)
+    @Import(name = "failureThreshold")
     private Integer failureThreshold;
-    @Import(name = "modelLoadTimeoutSeconds", required = true)
+    @Import(name = "modelLoadTimeoutSeconds")
     private Integer modelLoadTimeoutSeconds;
 
     private ProbesArgs() {}

@@ -14,7 +14,7 @@ public final class SecretArgs extends ResourceArgs {
     @Import(name = "mountPath")
     private String mountPath;
     @Import(name = "value")
-    private Output<String> value;
+    private Output<Output<String>> value;
     @Import(name = "awsSecretsManager")
     private AwsSecretArgs awsSecretsManager;
     @Import(name = "sealed")
@@ -29,7 +29,7 @@ public final class SecretArgs extends ResourceArgs {
     /** The folder where the value is the file name; or else env. */
     public Optional<String> mountPath() { return Optional.ofNullable(mountPath); }
     /** The value itself, as a secret output: it goes into a Secret the component creates. */
-    public Optional<Output<String>> value() { return Optional.ofNullable(value); }
+    public Optional<Output<String>> value() { return Optional.ofNullable(Wrapped.flat(value)); }
     /** The value is in AWS Secrets Manager. */
     public Optional<AwsSecretArgs> awsSecretsManager() { return Optional.ofNullable(awsSecretsManager); }
     /** The value is sealed for the cluster's Sealed Secrets controller. */
@@ -43,7 +43,7 @@ public final class SecretArgs extends ResourceArgs {
         public Builder name(String name) { $.name = name; return this; }
         public Builder env(String env) { $.env = env; return this; }
         public Builder mountPath(String mountPath) { $.mountPath = mountPath; return this; }
-        public Builder value(Output<String> value) { $.value = value; return this; }
+        public Builder value(Output<String> value) { $.value = Wrapped.wrap(value); return this; }
         public Builder value(String value) { return value(Output.of(value)); }
         public Builder awsSecretsManager(AwsSecretArgs awsSecretsManager) { $.awsSecretsManager = awsSecretsManager; return this; }
         public Builder sealed(SealedArgs sealed) { $.sealed = sealed; return this; }

@@ -5,11 +5,11 @@ import com.pulumi.resources.ResourceArgs;
 
 /** The ids the pods run as; never root. */
 public final class SecurityContextArgs extends ResourceArgs {
-    @Import(name = "runAsUser", required = true)
+    @Import(name = "runAsUser")
     private Integer runAsUser;
-    @Import(name = "runAsGroup", required = true)
+    @Import(name = "runAsGroup")
     private Integer runAsGroup;
-    @Import(name = "fsGroup", required = true)
+    @Import(name = "fsGroup")
     private Integer fsGroup;
 
     private SecurityContextArgs() {}

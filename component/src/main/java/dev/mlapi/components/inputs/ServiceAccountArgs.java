@@ -7,13 +7,13 @@ import java.util.Optional;
 
 /** The identity the pods run as. */
 public final class ServiceAccountArgs extends ResourceArgs {
-    @Import(name = "create", required = true)
+    @Import(name = "create")
     private Boolean create;
     @Import(name = "name")
     private String name;
     @Import(name = "annotations")
     private List<NamedValueArgs> annotations;
-    @Import(name = "automountToken", required = true)
+    @Import(name = "automountToken")
     private Boolean automountToken;
 
     private ServiceAccountArgs() {}

@@ -5,9 +5,9 @@ import com.pulumi.resources.ResourceArgs;
 
 /** The Service in front of the pods. */
 public final class ServiceArgs extends ResourceArgs {
-    @Import(name = "type", required = true)
+    @Import(name = "type")
     private String type;
-    @Import(name = "port", required = true)
+    @Import(name = "port")
     private Integer port;
 
     private ServiceArgs() {}

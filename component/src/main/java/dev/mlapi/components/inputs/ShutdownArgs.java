@@ -5,9 +5,9 @@ import com.pulumi.resources.ResourceArgs;
 
 /** How a pod stops: it keeps serving for drainSeconds while traffic moves away, then gets SIGTERM. */
 public final class ShutdownArgs extends ResourceArgs {
-    @Import(name = "drainSeconds", required = true)
+    @Import(name = "drainSeconds")
     private Integer drainSeconds;
-    @Import(name = "gracePeriodSeconds", required = true)
+    @Import(name = "gracePeriodSeconds")
     private Integer gracePeriodSeconds;
 
     private ShutdownArgs() {}
