@@ -129,6 +129,7 @@ public final class ContainerArgsRules extends ArgsRules {
                     example("probes." + path.getKey(), "/healthz"));
         }
         positive("probes.periodSeconds", p.periodSeconds(), example("probes.periodSeconds", "10"));
+        p.startupPeriodSeconds().ifPresent(s -> positive("probes.startupPeriodSeconds", s, example("probes.startupPeriodSeconds", "1")));
         positive("probes.timeoutSeconds", p.timeoutSeconds(), example("probes.timeoutSeconds", "5"));
         positive("probes.failureThreshold", p.failureThreshold(), example("probes.failureThreshold", "3"));
         positive("probes.modelLoadTimeoutSeconds", p.modelLoadTimeoutSeconds(), example("probes.modelLoadTimeoutSeconds", "600"));

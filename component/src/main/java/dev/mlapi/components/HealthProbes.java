@@ -16,16 +16,22 @@ final class HealthProbes {
     // How many times longer than readiness liveness waits before it restarts a silent process.
     static final int LIVENESS_LENIENCY = 2;
 
-    // The kubelet probes a new container at once, when it is rarely up yet, then once a period,
-    // and probes readiness as soon as startup succeeds: the startup probe's period is how long a
-    // pod that is up waits to become ready, each batch of a rollout. Every second costs one
-    // request while a pod starts, and no more once it has.
-    static final int STARTUP_PERIOD_SECONDS = 1;
 
     private HealthProbes() {}
 
+    /** At most the startup period to answer, so that probes never overlap. */
     static ProbeArgs startup(ProbesArgs p) {
-        return probe(p.startupPath(), STARTUP_PERIOD_SECONDS, STARTUP_PERIOD_SECONDS, startupFailureThreshold(p));
+        int period = startupPeriodSeconds(p);
+        return probe(p.startupPath(), period, Math.min(p.timeoutSeconds(), period), startupFailureThreshold(p));
+    }
+
+    /**
+     * The kubelet probes a new container at once, when it is rarely up yet, then once a period,
+     * and probes readiness as soon as startup succeeds: the startup period is how long a pod that
+     * is up may wait to become ready, in each batch of a rollout.
+     */
+    static int startupPeriodSeconds(ProbesArgs p) {
+        return p.startupPeriodSeconds().orElse(p.periodSeconds());
     }
 
     /** Twice the failures of readiness, each probe allowed a whole period to answer. */
@@ -51,7 +57,8 @@ final class HealthProbes {
 
     /** Enough startup probes to cover the model load. */
     static int startupFailureThreshold(ProbesArgs p) {
-        return Math.max(1, p.modelLoadTimeoutSeconds() / STARTUP_PERIOD_SECONDS);
+        int period = startupPeriodSeconds(p);
+        return Math.max(1, (p.modelLoadTimeoutSeconds() + period - 1) / period);
     }
 
     private static ProbeArgs probe(String path, int periodSeconds, int timeoutSeconds, int failureThreshold) {

@@ -86,7 +86,7 @@ public record MlApiConfig(
      * load before liveness takes over, so a slow load is never mistaken for a hung process.
      */
     public record Probes(String livenessPath, String readinessPath, String startupPath,
-                         Integer periodSeconds, Integer timeoutSeconds, Integer failureThreshold,
+                         Integer periodSeconds, Integer startupPeriodSeconds, Integer timeoutSeconds, Integer failureThreshold,
                          Integer modelLoadTimeoutSeconds) {}
 
     /**

@@ -104,7 +104,7 @@ public final class StackArgs {
 
     private static ProbesArgs probes(MlApiConfig.Probes p) {
         return ProbesArgs.builder().livenessPath(p.livenessPath()).readinessPath(p.readinessPath()).startupPath(p.startupPath())
-                .periodSeconds(p.periodSeconds()).timeoutSeconds(p.timeoutSeconds()).failureThreshold(p.failureThreshold())
+                .periodSeconds(p.periodSeconds()).startupPeriodSeconds(p.startupPeriodSeconds()).timeoutSeconds(p.timeoutSeconds()).failureThreshold(p.failureThreshold())
                 .modelLoadTimeoutSeconds(p.modelLoadTimeoutSeconds()).build();
     }
 
