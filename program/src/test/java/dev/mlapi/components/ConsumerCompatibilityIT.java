@@ -29,7 +29,7 @@ class ConsumerCompatibilityIT {
     /**
      * The previous release, built from the repository's own history (nothing released is
      * downloaded, and no tag is there yet): 0.1.0, the commit that gave the library its first
-     * version and changelog. When a release is cut, its tag ({@code component-v<version>}) goes here.
+     * version and changelog. When a release is cut, its tag ({@code v<version>}) goes here.
      */
     private static final String PREVIOUS = "bc6a27f47cbc5b0f98e27eff794dfccc420c275c";
     private static final String PREVIOUS_VERSION = "0.1.0";

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * .github/release-check, the first job of release.yml: a tag releases the component library only
- * when it is component-v and the library's version, a release version, with a dated CHANGELOG section.
+ * when it is v and the library's version, a release version, with a dated CHANGELOG section.
  */
 class ReleaseCheckTest {
     private static final Path SCRIPT = Path.of(".github/release-check").toAbsolutePath();
@@ -48,24 +48,24 @@ class ReleaseCheckTest {
     @Test
     void theLibrarysVersionTagPasses() throws Exception {
         String version = version();
-        Result ok = check(Path.of("").toAbsolutePath(), "component-v" + version);
+        Result ok = check(Path.of("").toAbsolutePath(), "v" + version);
         assertEquals(new Result(0, version + "\n"), ok);
     }
 
     @Test
     void anotherVersionsTagIsRefused() throws Exception {
         String version = version();
-        Result other = check(Path.of("").toAbsolutePath(), "component-v9.9.9");
+        Result other = check(Path.of("").toAbsolutePath(), "v9.9.9");
         assertEquals(1, other.exitCode(), other.output());
-        assertEquals("release-check: the tag component-v9.9.9 is not the library's version " + version
-                + " (component/pom.xml); tag component-v" + version + ", or set the version first\n", other.output());
+        assertEquals("release-check: the tag v9.9.9 is not the library's version " + version
+                + " (component/pom.xml); tag v" + version + ", or set the version first\n", other.output());
     }
 
     @Test
     void aVersionWithASuffixIsNoRelease() throws Exception {
         String version = version();
         Path project = project("<version>" + version + "</version>", "<version>" + version + "-SNAPSHOT</version>", "", "");
-        Result snapshot = check(project, "component-v" + version + "-SNAPSHOT");
+        Result snapshot = check(project, "v" + version + "-SNAPSHOT");
         assertEquals(1, snapshot.exitCode(), snapshot.output());
         assertTrue(snapshot.output().contains("is not a release version (MAJOR.MINOR.PATCH"), snapshot.output());
     }
@@ -74,7 +74,7 @@ class ReleaseCheckTest {
     void aVersionWithoutItsDatedChangelogSectionIsRefused() throws Exception {
         String version = version();
         Path project = project("", "", "## [" + version + "] - ", "## [" + version + "] - unreleased ");
-        Result missing = check(project, "component-v" + version);
+        Result missing = check(project, "v" + version);
         assertEquals(1, missing.exitCode(), missing.output());
         assertEquals("release-check: component/CHANGELOG.md has no section '## [" + version + "] - <date>' (move what [Unreleased] lists under it)\n",
                 missing.output());

@@ -135,7 +135,7 @@ class WorkflowsTest {
     void theLibraryIsReleasedFromItsVersionsTagOnlyAfterTheCheckAndEveryTest() throws IOException {
         JsonNode release = workflow("release.yml");
         assertEquals(List.of("push"), strings(release.path("on").fieldNames()));
-        assertEquals(List.of("component-v*"), strings(release.at("/on/push/tags")));
+        assertEquals(List.of("v*"), strings(release.at("/on/push/tags")));
         assertTrue(release.at("/on/push/branches").isMissingNode(), "a tag only");
         JsonNode jobs = release.get("jobs");
         assertEquals(List.of("check", "test", "publish"), strings(jobs.fieldNames()));
