@@ -16,7 +16,6 @@ final class HealthProbes {
     // How many times longer than readiness liveness waits before it restarts a silent process.
     static final int LIVENESS_LENIENCY = 2;
 
-
     private HealthProbes() {}
 
     /** At most the startup period to answer, so that probes never overlap. */

@@ -205,5 +205,4 @@ public final class StackConfigLoader {
             throw new IllegalStateException("cannot construct MlApiConfig", e);
         }
     }
-
 }
