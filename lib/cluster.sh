@@ -197,6 +197,7 @@ cluster_up() {
 
 cluster_boot() {
   local start=$SECONDS pki=$cluster_dir/pki name running=0
+  node_disk_check
   for name in "${cluster_components[@]}" "${cluster_node_processes[@]}"; do cluster_pid "$name" >/dev/null && running=$((running + 1)); done
   # Already up: every later command starts here, so this costs one request, not a second.
   if ((running == ${#cluster_components[@]} + ${#cluster_node_processes[@]})) && cluster_kubectl get --raw /readyz >/dev/null 2>&1; then

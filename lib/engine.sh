@@ -19,6 +19,26 @@ engine_prepare() { # [tool...]
   engine_env
 }
 
+# Runs the command given while the program builds (Maven) in the background, then waits for the
+# build: on a fresh machine the tools' Go builds and the Maven build both spend much of their time
+# downloading, and on a fresh clone the local cluster starts while the jar builds. When the command
+# fails, the exit still waits for the build, which must not be left writing the jar.
+with_program_build() { # command...
+  program_build &
+  local pid=$!
+  # shellcheck disable=SC2064 # the pid, now
+  trap "wait $pid 2>/dev/null" EXIT
+  "$@"
+  wait "$pid"
+  trap - EXIT
+}
+
+# The engine, and the local cluster with what the stack needs in it.
+local_engine_for() { # stack
+  engine_prepare "${cluster_tools[@]}"
+  local_cluster_for "$1"
+}
+
 engine_env() {
   export PATH=$project_dir/.tools/bin:$PATH
   export PULUMI_HOME=$MLAPI_HOME/pulumi-home
@@ -127,15 +147,13 @@ engine_run() { # up|preview|destroy|refresh|output stack [pulumi flags] [--yes]
   done
   set -- "${flags[@]}"
   if [[ -n ${MLAPI_KUBECONFIG:-} && $verb != output ]]; then remote_guard "$verb" "$yes"; fi
-  engine_prepare
-  case $verb in
-    up|preview|refresh)
-      if [[ -z ${MLAPI_KUBECONFIG:-} ]]; then
-        tools/build "${cluster_tools[@]}"
-        local_cluster_for "$stack"
-      fi
-      program_build ;;
-  esac
+  if [[ ! $verb =~ ^(up|preview|refresh)$ ]]; then
+    engine_prepare
+  elif [[ -z ${MLAPI_KUBECONFIG:-} ]]; then
+    with_program_build local_engine_for "$stack"
+  else
+    with_program_build engine_prepare
+  fi
   recover_locks "$stack"
   pulumi_stack "$stack"
   if [[ $verb =~ ^(up|refresh|destroy)$ ]]; then recover_pending "$verb" "$stack" "$yes" || return 1; fi
@@ -291,9 +309,7 @@ engine_render() { # stack [folder]
   local out=${2:-$MLAPI_HOME/rendered/$stack}
   local scratch=$MLAPI_HOME/render/$stack
   render_claim "$out"
-  engine_prepare "${cluster_tools[@]}"
-  local_cluster_for "$stack"
-  program_build
+  with_program_build local_engine_for "$stack"
   rm -rf "$scratch"
   mkdir -p "$scratch/backend" "$scratch/manifests"
   cp Pulumi.yaml "Pulumi.$stack.yaml" "$scratch/"

@@ -202,7 +202,7 @@ podLogsDir: $node_dir/pod-logs
 serializeImagePulls: false
 maxPods: 60
 # Disk use is the machine's, shared with everything else: evict only when it is nearly full.
-evictionHard: {memory.available: 100Mi, nodefs.available: 2%, imagefs.available: 2%, nodefs.inodesFree: 2%}
+evictionHard: {memory.available: 100Mi, nodefs.available: $node_disk_free_percent%, imagefs.available: $node_disk_free_percent%, nodefs.inodesFree: 2%}
 imageGCHighThresholdPercent: 98
 imageGCLowThresholdPercent: 95
 YAML
@@ -244,6 +244,21 @@ node_cgroups() {
   if [[ -f /sys/fs/cgroup/cpuset/cpuset.cpus ]]; then
     cat /sys/fs/cgroup/cpuset/cpuset.cpus >"/sys/fs/cgroup/cpuset/mlapi-$apiserver_port/cpuset.cpus"
     cat /sys/fs/cgroup/cpuset/cpuset.mems >"/sys/fs/cgroup/cpuset/mlapi-$apiserver_port/cpuset.mems"
+  fi
+}
+
+# The share of its disk below which the kubelet taints the node disk-pressure and starts no pod.
+node_disk_free_percent=2
+
+# The node's disk is the machine's, and a full one leaves every new pod unscheduled until its
+# rollout's deadline: say so before anything starts, and on every command while the cluster runs.
+node_disk_check() {
+  local size avail need
+  read -r size avail < <(df --block-size=1M --output=size,avail "$MLAPI_HOME" | tail -n 1)
+  need=$((size * node_disk_free_percent / 100))
+  if ((avail < need)); then
+    echo "cluster: $((avail / 1024)) GiB free on the disk of $MLAPI_HOME, under the $node_disk_free_percent% ($((need / 1024)) GiB) below which the real node's kubelet starts no pod (node.kubernetes.io/disk-pressure); free some space and run again" >&2
+    return 1
   fi
 }
 
