@@ -1,6 +1,8 @@
 package dev.mlapi.components;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static dev.mlapi.components.PublishedLibrary.run;
+import static dev.mlapi.components.PublishedLibrary.version;
+import static dev.mlapi.components.PublishedLibrary.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -18,12 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A project outside this repository that uses the library as a Maven dependency, from a file
- * repository the library was published to with {@code mvn deploy}: built against the previous
- * release and against the working tree's library, it builds with both and both create the same
- * objects under Pulumi's mocks. Nothing downloads: the consumer's Maven runs offline (-o), with a
- * copy of the warm local repository that holds no mlapi artifact, so that the library it gets is
- * the one the file repository was given. The build that publishes reads the warm repository in
- * place, as the mirror of every other (mvn deploy refuses -o).
+ * repository the library was published to with {@code mvn deploy} ({@link PublishedLibrary}):
+ * built against the previous release and against the working tree's library, it builds with both
+ * and both create the same objects under Pulumi's mocks. Nothing downloads.
  */
 class ConsumerCompatibilityIT {
     /**
@@ -35,8 +33,6 @@ class ConsumerCompatibilityIT {
     private static final String PREVIOUS_VERSION = "0.1.0";
     /** What the build of a library needs: the root pom (its parent) and both modules' poms (the reactor). */
     private static final List<String> LIBRARY_BUILD = List.of("pom.xml", "program/pom.xml", "component/pom.xml", "component/src/main");
-
-    private static final Path WARM = Path.of(System.getProperty("user.home"), ".m2", "repository");
 
     @TempDir
     Path scratch;
@@ -51,65 +47,31 @@ class ConsumerCompatibilityIT {
         run(root, "bash", "-c", "git -c safe.directory=" + root + " archive " + PREVIOUS + " " + String.join(" ", LIBRARY_BUILD)
                 + " | tar -x -C " + previousSources);
         assertEquals(PREVIOUS_VERSION, version(Files.readString(previousSources.resolve("pom.xml"))), "the version " + PREVIOUS + " has");
-        Path previousRepo = publish(previousSources, "previous");
+        PublishedLibrary previous = PublishedLibrary.publish(previousSources, scratch.resolve("repo-previous"));
 
         Path currentSources = scratch.resolve("current-sources");
         for (String path : LIBRARY_BUILD) {
             copy(Path.of(path), currentSources.resolve(path));
         }
-        Path currentRepo = publish(currentSources, "current");
+        PublishedLibrary library = PublishedLibrary.publish(currentSources, scratch.resolve("repo-current"));
 
-        String before = registrations("previous", previousRepo, PREVIOUS_VERSION);
-        String after = registrations("current", currentRepo, current);
+        String before = registrations("previous", previous);
+        String after = registrations("current", library);
         assertTrue(before.contains("\"type\" : \"kubernetes:apps/v1:Deployment\"") && before.contains("ghcr.io/acme/fraud-api:2.1.0"),
                 "the consumer made the API:\n" + before);
         assertEquals(before, after, "what the consumer creates with the previous release (" + PREVIOUS_VERSION + ", " + PREVIOUS
                 + ") and with the working tree's library (" + current + ")");
     }
 
-    /** mvn deploy of the library (and the root pom, its parent) into a new file repository. */
-    private Path publish(Path sources, String name) throws Exception {
-        Path repo = scratch.resolve("repo-" + name);
-        // The mirror's id is the one the warm repository's files were downloaded from: they are read in place.
-        write(sources.resolve("settings.xml"), SETTINGS.formatted(WARM, WARM.toUri()));
-        run(sources, "mvn", "-B", "-ntp", "-q", "-s", "settings.xml", "-pl", "component", "-am", "deploy", "-DskipTests",
-                "-DaltDeploymentRepository=mlapi::" + repo.toUri());
-        return repo;
-    }
-
     /** The consumer built against one published version, run under mocks: its registrations, as JSON. */
-    private String registrations(String name, Path repo, String version) throws Exception {
-        Path consumer = scratch.resolve("consumer-" + name);
-        Path localRepo = scratch.resolve("m2-" + name);
-        run(scratch, "cp", "-r", WARM.toString(), localRepo.toString());
-        run(scratch, "rm", "-rf", localRepo.resolve("dev/mlapi").toString());
-        write(consumer.resolve("pom.xml"), CONSUMER_POM.formatted(version, repo.toUri()));
-        write(consumer.resolve("src/main/java/example/Api.java"), consumerProgram());
-        write(consumer.resolve("src/main/java/example/Registrations.java"), REGISTRATIONS);
-        Path dump = consumer.resolve("registrations.json");
-        // Offline, but for file repositories: the one the library was published to.
-        run(consumer, "mvn", "-B", "-ntp", "-q", "-o", "-Daether.offline.protocols=file", "-Dmaven.repo.local=" + localRepo,
-                "compile", "exec:java", "-Dexec.mainClass=example.Registrations", "-Dexec.args=" + dump);
-        String jar = "dev/mlapi/mlapi-component/" + version + "/mlapi-component-" + version + ".jar";
-        assertArrayEquals(Files.readAllBytes(repo.resolve(jar)), Files.readAllBytes(localRepo.resolve(jar)), "the consumer used the " + name + " library");
+    private String registrations(String name, PublishedLibrary library) throws Exception {
+        PublishedLibrary.Consumer consumer = library.consumer(scratch.resolve("consumer-" + name), "example.Registrations");
+        write(consumer.dir.resolve("src/main/java/example/Api.java"), consumerProgram());
+        write(consumer.dir.resolve("src/main/java/example/Registrations.java"), REGISTRATIONS);
+        Path dump = consumer.dir.resolve("registrations.json");
+        run(consumer.dir, "mvn", "-B", "-ntp", "-q", "compile", "exec:java", "-DmainArgs=" + dump);
+        consumer.assertUsesThePublishedJar("the consumer of the " + name + " library");
         return Files.readString(dump);
-    }
-
-    private static String version(String pom) {
-        Matcher m = Pattern.compile("<artifactId>mlapi-parent</artifactId>\\s*<version>([^<]+)</version>").matcher(pom);
-        assertTrue(m.find(), "no version in the root pom");
-        return m.group(1);
-    }
-
-    private static void run(Path dir, String... command) throws Exception {
-        Path log = Files.createTempFile("consumer", ".log");
-        Process p = new ProcessBuilder(command).directory(dir.toAbsolutePath().toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        if (!p.waitFor(10, TimeUnit.MINUTES)) {
-            p.destroyForcibly().waitFor();
-        }
-        String output = Files.readString(log);
-        Files.delete(log);
-        assertEquals(0, p.exitValue(), () -> String.join(" ", command) + " in " + dir + ":\n" + output);
     }
 
     private static void copy(Path from, Path to) throws IOException {
@@ -121,52 +83,6 @@ class ConsumerCompatibilityIT {
             write(to.resolve(from.relativize(f).toString()), Files.readString(f, StandardCharsets.UTF_8));
         }
     }
-
-    private static void write(Path file, String text) throws IOException {
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, text);
-    }
-
-    private static final String CONSUMER_POM = """
-            <?xml version="1.0" encoding="UTF-8"?>
-            <project xmlns="http://maven.apache.org/POM/4.0.0">
-                <modelVersion>4.0.0</modelVersion>
-                <groupId>example</groupId>
-                <artifactId>fraud-api-infra</artifactId>
-                <version>1.0.0</version>
-                <properties>
-                    <project.build.sourceEncoding>UTF-8</project.build.sourceEncoding>
-                    <maven.compiler.release>17</maven.compiler.release>
-                </properties>
-                <repositories>
-                    <repository>
-                        <id>mlapi</id>
-                        <url>%2$s</url>
-                    </repository>
-                </repositories>
-                <dependencies>
-                    <dependency>
-                        <groupId>dev.mlapi</groupId>
-                        <artifactId>mlapi-component</artifactId>
-                        <version>%1$s</version>
-                    </dependency>
-                </dependencies>
-                <build>
-                    <plugins>
-                        <plugin>
-                            <groupId>org.apache.maven.plugins</groupId>
-                            <artifactId>maven-compiler-plugin</artifactId>
-                            <version>3.13.0</version>
-                        </plugin>
-                        <plugin>
-                            <groupId>org.codehaus.mojo</groupId>
-                            <artifactId>exec-maven-plugin</artifactId>
-                            <version>3.5.0</version>
-                        </plugin>
-                    </plugins>
-                </build>
-            </project>
-            """;
 
     /** What a team writes: the README's example, as written there, with its imports. */
     private static String consumerProgram() throws IOException {
@@ -225,19 +141,5 @@ class ConsumerCompatibilityIT {
                     PulumiTest.cleanup();
                 }
             }
-            """;
-
-    /** The warm local repository, and the same as the file repository that mirrors every other. */
-    private static final String SETTINGS = """
-            <settings>
-                <localRepository>%1$s</localRepository>
-                <mirrors>
-                    <mirror>
-                        <id>central</id>
-                        <mirrorOf>*</mirrorOf>
-                        <url>%2$s</url>
-                    </mirror>
-                </mirrors>
-            </settings>
             """;
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mlapi.components.PublishedLibrary;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,10 +30,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The component package from other languages, against a local cluster: a YAML program and a
- * Python program, each in a project generated outside the repository that holds nothing of it
- * but the package's path, declare an MlApi in about ten lines and create the objects the Java
- * stack-file program creates for the same inputs; the secret each gives arrives and is in no
+ * The component from other projects, against a local cluster: a YAML program and a Python
+ * program through the component package, each in a project generated outside the repository that
+ * holds nothing of it but the package's path, and a Java program of another project through the
+ * library published as a Maven artifact, declare an MlApi in about ten lines and create the
+ * objects the Java stack-file program creates for the same inputs; the secret each gives arrives and is in no
  * state, output or engine output; the component's refusal of bad args reaches the program.
  * Staging, so the pods run on the simulated nodes and nothing waits for an image.
  * <p>
@@ -163,6 +165,50 @@ class ComponentPackageIT {
 
     @Test
     @Order(3)
+    void aJavaProgramOfAnotherProjectCreatesWhatTheStackFileProgramCreates() throws Exception {
+        PublishedLibrary library = PublishedLibrary.publish(project.dir, consumers.resolve("java-repository"));
+        PublishedLibrary.Consumer java = library.consumer(consumers.resolve("java"), "example.Api");
+        Files.writeString(java.dir.resolve("Pulumi.yaml"), "name: fraud-java\nruntime: java\n");
+        PublishedLibrary.write(java.dir.resolve("src/main/java/example/Api.java"), """
+                package example;
+
+                import com.pulumi.Context;
+                import com.pulumi.Pulumi;
+                import dev.mlapi.components.MlApi;
+                import dev.mlapi.components.MlApiArgs;
+                import dev.mlapi.components.MlApiDefaults;
+                import dev.mlapi.components.inputs.*;
+
+                public final class Api {
+                    public static void main(String[] args) {
+                        Pulumi.run(Api::define);
+                    }
+
+                    static void define(Context ctx) {
+                        var api = new MlApi("%s", MlApiDefaults.apply(MlApiArgs.builder()
+                                .environment("staging")
+                                .namespace(NamespaceArgs.builder().name("ns-consumer").build())
+                                .image(ImageArgs.builder().reference("%s").build())
+                                .connectionTest(ConnectionTestArgs.builder().image("%s").build())
+                                .secrets(SecretArgs.builder().name("api-token").env("API_TOKEN").value(ctx.config().requireSecret("apiToken")).build())
+                                .build()), null);
+                        ctx.export("url", api.outputs().get("url"));
+                    }
+                }
+                """.formatted(NAME, IMAGE, TEST_IMAGE));
+        String dir = java.dir.toString();
+        project.mlapi(ENV, "pulumi", "--cwd", dir, "stack", "init", "staging").assertOk("stack init");
+        project.mlapiWithInput(ENV, SECRET, "pulumi", "--cwd", dir, "config", "set", "--secret", "--stack", "staging", "apiToken").assertOk("config set");
+        Project.Result up = project.mlapi(ENV, "pulumi", "--cwd", dir, "up", "--yes", "--skip-preview", "--stack", "staging").assertOk("java up");
+
+        java.assertUsesThePublishedJar("the Java program of another project");
+        assertEquals(javaObjects, objects("ns-consumer"));
+        assertNoSecret(up.output() + stateOf(java.dir), "the Java program's up, state and outputs");
+        assertTrue(up.output().contains("http://" + NAME + ".ns-consumer.svc"), "the url output:\n" + up.output());
+    }
+
+    @Test
+    @Order(4)
     void theComponentsRefusalReachesTheProgram() throws IOException {
         Path dir = yamlProject("refused", "ns-refused", "      port: 80\n");
         project.mlapi(ENV, "pulumi", "--cwd", dir.toString(), "stack", "init", "staging").assertOk("stack init");
@@ -174,7 +220,7 @@ class ComponentPackageIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void packageAddDoesNotWorkHereYet() throws IOException {
         Path yaml = yamlProject("add-yaml", "ns-add", "");
         Project.Result addYaml = project.mlapi(ENV, "pulumi", "--cwd", yaml.toString(), "package", "add", project.dir.resolve("component").toString());
