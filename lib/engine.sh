@@ -126,7 +126,9 @@ program_build() {
 program_build_if_stale() {
   if [[ ! -f $program_jar ]] || [[ -n $(find pom.xml component/pom.xml component/src program/pom.xml program/src -newer "$program_jar" -print -quit) ]] || ! program_jar_whole; then
     echo "program: building $program_jar" >&2
-    mvn -B -ntp -q package -DskipTests
+    # Maven 3.8 ends with colour resets (ESC[0m) even in batch mode, and without a newline, so
+    # they would land on the next line that any command prints, which now runs beside the build.
+    mvn -B -ntp -q package -DskipTests 2>&1 | sed -u 's/\x1b\[0m//g' >&2
   fi
   if [[ ! $(program_java_archive_file "$program_jar") -nt $program_jar ]]; then
     program_java_archive "$program_jar" || echo "program: no class-data archive was made; the program starts without it" >&2
