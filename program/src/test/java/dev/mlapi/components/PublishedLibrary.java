@@ -56,7 +56,7 @@ public final class PublishedLibrary {
      */
     public Consumer consumer(Path dir, String mainClass) throws Exception {
         Path localRepository = dir.resolve(".m2");
-        run(dir.getParent(), "mkdir", "-p", dir.toString());
+        Files.createDirectories(dir);
         run(dir, "cp", "-r", WARM.toString(), localRepository.toString());
         run(dir, "rm", "-rf", localRepository.resolve("dev/mlapi").toString());
         write(dir.resolve("pom.xml"), CONSUMER_POM.formatted(version, repository.toUri(), mainClass));
